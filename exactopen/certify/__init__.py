@@ -1,0 +1,1 @@
+"""Building certificates from computed results (the untrusted side)."""

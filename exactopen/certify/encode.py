@@ -1,0 +1,63 @@
+"""Canonical JSON encoding of certificates (same input, same bytes).
+
+Objects have sorted keys; a list of scalars stays on one line and every
+other value is indented, so matrices read row by row.  Rationals are
+strings in the canonical form of :func:`exactopen.numbers.encode_rational`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from fractions import Fraction
+
+from ..linalg import Matrix
+from ..numbers import encode_rational
+
+FORMAT = "exactopen-certificate"
+VERSION = 1
+
+
+def encode_matrix(A: Matrix | list, ncols: int | None = None) -> dict:
+    """``{"shape": [m, n], "rows": [[...]]}`` with canonical rational strings."""
+    rows = A.tolist() if isinstance(A, Matrix) else A
+    n = A.ncols if isinstance(A, Matrix) else (ncols if ncols is not None else len(rows[0]))
+    return {"shape": [len(rows), n], "rows": [[encode_rational(Fraction(x)) for x in r] for r in rows]}
+
+
+def _scalar(x) -> bool:
+    return not isinstance(x, (dict, list))
+
+
+def _dump(value, indent: int) -> str:
+    pad, inner = " " * indent, " " * (indent + 1)
+    if _scalar(value):
+        return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, list):
+        if all(_scalar(v) for v in value):
+            return "[" + ", ".join(json.dumps(v, ensure_ascii=True) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + _dump(v, indent + 1) for v in value) + "\n" + pad + "]"
+    if not value:
+        return "{}"
+    items = [inner + json.dumps(k) + ": " + _dump(value[k], indent + 1) for k in sorted(value)]
+    return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+
+
+def dumps(certificate: dict) -> str:
+    """Canonical text of a certificate, ending in a newline."""
+    return _dump(certificate, 0) + "\n"
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never half-written."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".exactopen-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,38 @@
+"""Rank steps and rank certificates (THEORY.md §5)."""
+
+from __future__ import annotations
+
+from ..linalg import Matrix
+from ..linalg.rank_evidence import rank_evidence
+from ..numbers import encode_rational
+from .encode import encode_matrix
+from .proof import Proof, certificate
+
+
+def add_rank_step(proof: Proof, name: str, A: Matrix) -> int:
+    """Add a ``rank`` step proving ``rank(A)`` for the matrix called ``name``; return the rank."""
+    ev = rank_evidence(A)
+    proof.add("rank", reads=[name], matrix=name, rank=ev.rank, transposed=ev.transposed,
+              rows=list(ev.rows), cols=list(ev.cols),
+              kernel={"pivot_part": encode_matrix(ev.kernel_pivot_part,
+                                                  ncols=len(ev.kernel_diagonal)),
+                      "diagonal": [encode_rational(d) for d in ev.kernel_diagonal]})
+    return ev.rank
+
+
+def add_minor_step(proof: Proof, name: str, rows, cols) -> None:
+    proof.add("minor", reads=[name], matrix=name, rows=list(rows), cols=list(cols))
+
+
+def rank_certificate(A: Matrix) -> tuple[int, dict]:
+    """Return ``(rank, certificate)`` for ``A``.
+
+    Examples
+    --------
+    >>> r, cert = rank_certificate(Matrix([[1, 2], [2, 4]]))
+    >>> r, cert["kind"], cert["verdict"]
+    (1, 'rank', 'holds')
+    """
+    proof = Proof(["A"])
+    r = add_rank_step(proof, "A", A)
+    return r, certificate("rank", {"matrix": encode_matrix(A), "rank": r}, "holds", proof)

@@ -1,0 +1,39 @@
+"""The trusted, independent certificate checker of exactopen.
+
+Standard library only; it never imports the rest of exactopen (a test
+enforces this).  Read it in one sitting: ``jsonload`` (strict input),
+``arith`` (exact integer arithmetic), ``landscape`` (network losses),
+``rules`` (one function per proof rule), ``conclude`` (verdicts),
+``verify`` (the replay loop).
+
+>>> from exactopen.checker import check_text
+>>> check_text('{"format": "exactopen-certificate"}')[0]
+2
+"""
+
+from .errors import CheckerError, Malformed, NotVerified, ResourceCap
+from .verify import verify_document, verify_text
+
+
+def check_text(text):
+    """Return ``(exit_code, message)``: 0 VERIFIED, 1 NOT VERIFIED, 2 malformed, 3 cap."""
+    try:
+        verify_text(text)
+    except CheckerError as exc:
+        kind = {2: "malformed: ", 3: "resource cap: "}.get(exc.exit_code, "")
+        return exc.exit_code, f"NOT VERIFIED: {kind}{exc}"
+    return 0, "VERIFIED"
+
+
+def check_file(path):
+    """Like :func:`check_text` for a file; unreadable files count as malformed."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        return 2, f"NOT VERIFIED: malformed: cannot read {path}: {exc}"
+    return check_text(text)
+
+
+__all__ = ["CheckerError", "Malformed", "NotVerified", "ResourceCap", "check_file", "check_text",
+           "verify_document", "verify_text"]

@@ -1,0 +1,175 @@
+"""From verified facts to the verdict: one function per certificate kind.
+
+Each function reads the claim, decides which facts the theorem needs, and
+compares the verdict (and, for local openness, each condition) the
+certificate states with what follows from the facts.  The theorems are the
+paper's (Theorem 2, Behrends' Theorem 2.5 as restated in THEORY.md §3,
+Lemmas 3 and 7, Theorem 5) and elementary facts spelled out in
+``docs/certificate-format.md``.
+"""
+
+from .errors import Malformed, NotVerified
+from .jsonload import fields, rational
+
+
+def _need(ok, what, expected, found="missing"):
+    if not ok:
+        raise NotVerified("conclusion", what, expected, found)
+
+
+def _rank(env, name):
+    _need(name in env.rank, "rank", f"a rank step for {name}")
+    return env.rank[name]
+
+
+def _witness(env, name, shape):
+    _need(name in env.matrices and env.defined_by.get(name), "witness", f"a matrix step defining {name}")
+    mat = env.matrices[name]
+    _need((mat.m, mat.n) == shape, "witness", f"{name} of shape {shape}", f"{(mat.m, mat.n)}")
+
+
+def _full_rank_perturbation(env, t, product, total, size):
+    """T with the product (T*W2 or W1*T) zero and the perturbed factor of rank >= size."""
+    _need(product in env.zero, "zero", f"{product} = 0")
+    _need(env.lower.get(total, 0) >= size, "minor", f"rank({total}) >= {size}",
+          env.lower.get(total, "no minor"))
+
+
+def openness(env, claim, cert):
+    """Theorem 2 (k < min(m, n)) or Behrends' case (k >= min(m, n))."""
+    w1, w2 = env.matrices["W1"], env.matrices["W2"]
+    m, k, n = w1.m, w1.n, w2.n
+    r1, r2, r12 = _rank(env, "W1"), _rank(env, "W2"), _rank(env, "W1*W2")
+    if k < min(m, n):
+        expected = {"i": r12 == r2, "ii": r12 == r1, "iii": r12 == r2, "iv": r12 == r1,
+                    "v": r1 == r2 == r12}
+        setting, open_ = "theorem-2", expected["v"]
+    else:
+        expected = {"A": m + r2 <= k + r12, "B": n + r1 <= k + r12}
+        setting, open_ = "behrends", expected["A"] or expected["B"]
+    _need(claim["setting"] == setting, "setting", setting, claim["setting"])
+    stated = fields(cert["conditions"], "conditions", tuple(expected))
+    for key, value in expected.items():
+        if not isinstance(stated[key], bool):
+            raise Malformed(f"conditions.{key} must be true or false")
+        _need(stated[key] == value, f"condition ({key})", value, stated[key])
+    verdict = "locally-open" if open_ else "not-locally-open"
+    _need(cert["verdict"] == verdict, "verdict", verdict, cert["verdict"])
+    if setting == "theorem-2":
+        if expected["i"]:
+            _witness(env, "T1", (m, k))
+            _full_rank_perturbation(env, "T1", "T1*W2", "W1+T1", k)
+        if expected["ii"]:
+            _witness(env, "T2", (k, n))
+            _full_rank_perturbation(env, "T2", "W1*T2", "W2+T2", k)
+        if not expected["iii"]:
+            _witness(env, "u", (n, 1))
+            _need("W2*u" in env.nonzero and "W1*W2*u" in env.zero, "intersection vector",
+                  "W2 u != 0 and W1 W2 u = 0")
+        if not expected["iv"]:
+            _witness(env, "y", (1, m))
+            _need("y*W1" in env.nonzero and "y*W1*W2" in env.zero, "intersection vector",
+                  "y W1 != 0 and y W1 W2 = 0")
+    else:
+        if expected["A"]:
+            _witness(env, "T1", (m, k))
+            _full_rank_perturbation(env, "T1", "T1*W2", "W1+T1", m)
+        if expected["B"]:
+            _witness(env, "T2", (k, n))
+            _full_rank_perturbation(env, "T2", "W1*T2", "W2+T2", n)
+
+
+def rank(env, claim, cert):
+    _need(cert["verdict"] == "holds", "verdict", "holds", cert["verdict"])
+    _need(_rank(env, "A") == claim["rank"], "rank", claim["rank"], env.rank.get("A"))
+
+
+def _product_name(h):
+    return "*".join(f"W{i}" for i in range(h, 0, -1))
+
+
+def network_openness(env, claim, cert):
+    """Lemma 7 (non-degenerate product) or Lemma 3 (full-row-rank layers)."""
+    d = env.network.widths
+    h = len(d) - 1
+    _need(cert["verdict"] == "locally-open", "verdict", "locally-open", cert["verdict"])
+    if claim["lemma"] not in ("3", "7"):
+        raise Malformed("claim.lemma: expected \"3\" or \"7\"")
+    if claim["lemma"] == "7":
+        name = _product_name(h)
+        _need(env.lower.get(name, 0) >= min(d), "Lemma 7", f"rank({name}) >= {min(d)}",
+              env.lower.get(name, "no minor"))
+        return
+    act = fields(claim.get("activation"), "claim.activation", ("name",), ("slope",))
+    if act["name"] == "leaky-relu":
+        _need(rational(act.get("slope"), "claim.activation.slope") > 0, "Lemma 3",
+              "a positive slope (strictly monotone)", act.get("slope"))
+    elif act["name"] != "identity" or "slope" in act:
+        raise Malformed("claim.activation: expected identity or leaky-relu with a slope")
+    samples = env.network.samples
+    _need(env.lower.get("X", 0) >= samples, "Lemma 3", f"X of full column rank {samples}")
+    for i in range(1, h + 1):
+        _need(env.lower.get(f"W{i}", 0) >= d[i], "Lemma 3", f"W{i} of full row rank {d[i]}",
+              env.lower.get(f"W{i}", "no minor"))
+
+
+def _better_point_exists(env):
+    base = env.facts.get(("loss", "W"))
+    return base is not None and any(key[0] == "loss" and key[1] != "W" and v < base
+                                    for key, v in env.facts.items())
+
+
+PROPERTIES = {
+    "critical-point": lambda env: env.facts.get(("critical", "W")),
+    "hessian-psd": lambda env: env.facts.get(("psd", "W")),
+    "rank-deficient-target": lambda env: "Y" in env.rank
+    and env.rank["Y"] < min(env.network.widths[0], env.network.widths[-1]),
+    "not-global": _better_point_exists,
+}
+
+
+def _properties(env, claim):
+    props = claim["properties"]
+    if not isinstance(props, list) or any(p not in PROPERTIES for p in props):
+        raise Malformed(f"claim.properties: expected a list drawn from {sorted(PROPERTIES)}")
+    for p in props:
+        _need(PROPERTIES[p](env), "property", p)
+
+
+def critical_point(env, claim, cert):
+    """Theorem 5 / Corollary 6: a critical point is global, a second-order saddle, or non-degenerate."""
+    _need(env.facts.get(("critical", "W")), "critical point", "a critical-point step for W")
+    fact = {"global-minimum": ("global", "W"), "second-order-saddle": ("negative-curvature", "W")}
+    verdict = cert["verdict"]
+    if verdict == "non-degenerate":
+        d = env.network.widths
+        name = _product_name(len(d) - 1)
+        _need(env.lower.get(name, 0) >= min(d), "non-degenerate", f"rank({name}) >= {min(d)}")
+    elif verdict in fact:
+        _need(env.facts.get(fact[verdict]), verdict, f"a {fact[verdict][0]} step for W")
+    else:
+        raise Malformed(f"verdict {verdict!r} is not one of global-minimum, second-order-saddle, "
+                        "non-degenerate")
+
+
+def not_local_minimum(env, claim, cert):
+    _properties(env, claim)
+    _need(cert["verdict"] == "not-a-local-minimum", "verdict", "not-a-local-minimum", cert["verdict"])
+    _need(env.facts.get(("descent", "W")), "descent curve", "a descent-curve step for W")
+
+
+def local_minimum(env, claim, cert):
+    _properties(env, claim)
+    _need(env.facts.get(("strict-chart-minimum", "W")), "local minimum", "a chart-minimum step for W")
+    verdict = "non-global-local-minimum" if _better_point_exists(env) else "local-minimum"
+    _need(cert["verdict"] == verdict, "verdict", verdict, cert["verdict"])
+
+
+KINDS = {
+    "rank": (rank, ("matrix", "rank"), ()),
+    "local-openness": (openness, ("W1", "W2", "setting"), ()),
+    "network-local-openness": (network_openness, ("network", "lemma"), ("activation",)),
+    "network-critical-point": (critical_point, ("network",), ()),
+    "network-not-local-minimum": (not_local_minimum, ("network", "construction", "properties"), ()),
+    "network-local-minimum": (local_minimum, ("network", "construction", "properties"), ()),
+}

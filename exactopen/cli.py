@@ -1,0 +1,243 @@
+"""The ``exactopen`` command line.
+
+Exit codes (also in ``docs/cli.md``):
+
+* 0 -- success (a certificate written, or VERIFIED);
+* 1 -- NOT VERIFIED (a certificate was checked and rejected);
+* 2 -- bad input: unreadable or malformed files, wrong shapes, caps on inputs;
+* 3 -- a certificate exceeds the checker's resource caps;
+* 4 -- internal error: two independent computations disagreed (a bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+from . import __version__
+from .errors import InputError, InternalError
+
+EXIT_OK, EXIT_NOT_VERIFIED, EXIT_INPUT, EXIT_CAP, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+MATRIX_HELP = """\
+A matrix is a file or an inline string:
+  JSON    [[1, 2], ["1/2", 0.25]]  (entries: integers, "p/q", decimals read exactly)
+          {"shape": [0, 3], "rows": []} for empty shapes
+  text    one row per line, entries separated by spaces, '#' comments
+  .mtx    Matrix Market array or coordinate, integer or real (exact decimals)
+  inline  '[[1],[2]]' or '1 2; 3 4' (rows separated by ';')
+"""
+
+
+def _say(args, text: str) -> None:
+    if not getattr(args, "quiet", False):
+        print(text)
+
+
+def _write_certificate(args, cert: dict) -> str:
+    """Check the certificate independently, then write it atomically; return its status."""
+    from .certify.encode import dumps, write_atomic
+    from .checker import check_text
+
+    text = dumps(cert)
+    if not args.no_check:
+        code, message = check_text(text)
+        if code:
+            raise InternalError(f"generated certificate failed the checker: {message}")
+    if args.output:
+        write_atomic(args.output, text)
+        return f"certificate: {args.output} ({'written' if args.no_check else 'VERIFIED'})"
+    return "certificate: not written (use -o FILE)"
+
+
+def cmd_rank(args) -> int:
+    from .certify.rank import rank_certificate
+    from .io import read_matrix
+
+    A = read_matrix(args.matrix)
+    r, cert = rank_certificate(A)
+    print(f"rank = {r} ({A.nrows} x {A.ncols} matrix)")
+    _say(args, _write_certificate(args, cert))
+    return EXIT_OK
+
+
+def cmd_certify(args) -> int:
+    from .certify.openness import openness_certificate
+    from .io import read_matrix
+    from .openness import analyze
+    from .summary import openness_summary
+
+    W1, W2 = read_matrix(args.W1), read_matrix(args.W2)
+    report = analyze(W1, W2)
+    print(openness_summary(report))
+    _say(args, _write_certificate(args, openness_certificate(report)))
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from .checker import check_file
+
+    worst = EXIT_OK
+    for path in args.certificates:
+        code, message = check_file(path)
+        print(f"{path}: {message}" if len(args.certificates) > 1 else message)
+        worst = max(worst, code)
+    return worst
+
+
+def cmd_gallery(args) -> int:
+    from .certify.encode import write_atomic
+    from .gallery import gallery_files
+
+    built = gallery_files(progress=None if args.quiet else
+                          (lambda name: print(f"building {name}", file=sys.stderr)))
+    os.makedirs(args.out, exist_ok=True)
+    stale = []
+    for name, text in built.items():
+        path = os.path.join(args.out, name)
+        if args.check:
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    same = handle.read() == text
+            except OSError:
+                same = False
+            if not same:
+                stale.append(name)
+        else:
+            write_atomic(path, text)
+    if args.check:
+        if stale:
+            print("gallery differs from a fresh regeneration: " + ", ".join(stale))
+            return EXIT_NOT_VERIFIED
+        print(f"gallery up to date ({len(built)} certificates)")
+        return EXIT_OK
+    return _verify_directory(args.out, [n for n in built if n.endswith(".json")])
+
+
+def _verify_directory(directory: str, names: list[str]) -> int:
+    from .checker import check_file
+
+    verdict_of = {}
+    worst = EXIT_OK
+    width = max(len(n) for n in names)
+    for name in names:
+        path = os.path.join(directory, name)
+        code, message = check_file(path)
+        worst = max(worst, code)
+        with open(path, encoding="utf-8") as handle:
+            verdict_of[name] = json.load(handle)["verdict"]
+        print(f"{name.ljust(width)}  {verdict_of[name]:<26} {message}")
+    return worst
+
+
+def cmd_demo(args) -> int:
+    from .certify.encode import write_atomic
+    from .gallery import build_gallery
+
+    with tempfile.TemporaryDirectory(prefix="exactopen-demo-") as directory:
+        print(f"regenerating the gallery in {directory}", file=sys.stderr)
+        built = build_gallery()
+        for name, text in built.items():
+            write_atomic(os.path.join(directory, name), text)
+        code = _verify_directory(directory, list(built))
+    print("all certificates VERIFIED by the independent checker" if code == EXIT_OK
+          else "some certificates were NOT VERIFIED")
+    return code
+
+
+def _add_output(p) -> None:
+    p.add_argument("-o", "--output", metavar="CERT.json",
+                   help="write the certificate here (atomically; nothing is written on error)")
+    p.add_argument("--no-check", action="store_true",
+                   help="skip re-verifying the certificate with the independent checker before writing")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the result")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exactopen",
+        description="Exact, certified answers on local openness of matrix multiplication "
+                    "(Nouiehed & Razaviyayn) and on deep linear networks.",
+        epilog="Exit codes: 0 ok, 1 NOT VERIFIED, 2 bad input, 3 checker resource cap, "
+               "4 internal error.")
+    parser.add_argument("--version", action="version", version=f"exactopen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    p = sub.add_parser("rank", help="certified rank of a matrix", formatter_class=fmt,
+                       description="Print the exact rank of a rational matrix and write a rank "
+                                   "certificate (a non-zero minor and an integer kernel).\n\n"
+                                   + MATRIX_HELP)
+    p.add_argument("matrix", help="matrix file or inline matrix")
+    _add_output(p)
+    p.set_defaults(func=cmd_rank)
+
+    p = sub.add_parser("certify", help="local openness of (W1, W2) -> W1 W2, certified",
+                       formatter_class=fmt,
+                       description="Decide whether matrix multiplication is locally open at "
+                                   "(W1, W2) (W1: m x k, W2: k x n), report conditions (i)-(v) "
+                                   "of Theorem 2 (k < min(m, n)) or (A)/(B) of Behrends' case "
+                                   "(k >= min(m, n)), and write a certificate.\n\n" + MATRIX_HELP)
+    p.add_argument("W1", help="m x k matrix (file or inline)")
+    p.add_argument("W2", help="k x n matrix (file or inline)")
+    _add_output(p)
+    p.set_defaults(func=cmd_certify)
+
+    p = sub.add_parser("verify", help="check certificates with the independent checker",
+                       description="Replay each certificate with the standard-library checker. "
+                                   "Prints VERIFIED or 'NOT VERIFIED: <step>: <rule>: expected .. "
+                                   "found ..'. Exit 0 all verified, 1 one was rejected, 2 one was "
+                                   "malformed, 3 one exceeded a resource cap.")
+    p.add_argument("certificates", nargs="+", metavar="CERT.json")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("gallery", help="regenerate the certificate gallery",
+                       description="Regenerate the gallery of certificates deterministically "
+                                   "into a directory and verify each; with --check, only compare "
+                                   "a fresh regeneration with the files there, byte for byte.")
+    p.add_argument("--out", default="certificates", help="directory (default: certificates)")
+    p.add_argument("--check", action="store_true", help="fail if any file differs")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_gallery)
+
+    p = sub.add_parser("demo", help="regenerate the gallery in a temporary directory and verify it",
+                       description="The bundled default job: build every gallery certificate in a "
+                                   "temporary directory, verify each with the independent checker "
+                                   "and print the table.")
+    p.set_defaults(func=cmd_demo)
+    _register_later_commands(sub, fmt)
+    return parser
+
+
+def _register_later_commands(sub, fmt) -> None:
+    from .networks.cli import register
+    register(sub, fmt, _add_output, _write_certificate)
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"exactopen: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except InternalError as exc:
+        print(f"exactopen: internal error (please report): {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except OSError as exc:
+        print(f"exactopen: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("exactopen: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

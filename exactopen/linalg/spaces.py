@@ -1,0 +1,78 @@
+"""Ranks, null spaces, column spaces, intersections and sums of subspaces.
+
+A subspace of Q^n is returned as a :class:`Matrix` whose columns are a basis,
+each column scaled to a primitive integer vector.  Every function takes the
+elimination ``backend`` explicitly ("flint" or "sympy").
+
+Examples
+--------
+>>> from exactopen.linalg import Matrix
+>>> A = Matrix([[1, 1], [1, 1]])
+>>> null_space(A).tolist()
+[[Fraction(-1, 1)], [Fraction(1, 1)]]
+>>> intersection(column_space(A), Matrix([[1], [0]])).ncols
+0
+"""
+
+from __future__ import annotations
+
+from .backends import rref
+from .matrix import Matrix, primitive_integer_vector
+
+
+def rank(A: Matrix, backend: str = "flint") -> int:
+    """Rank of ``A`` over Q."""
+    return len(rref(A, backend)[1])
+
+
+def null_space(A: Matrix, backend: str = "flint") -> Matrix:
+    """Basis of ``N(A) = {x : A x = 0}`` (n x (n - rank)), one vector per free column."""
+    R, pivots = rref(A, backend)
+    n = A.ncols
+    free = [j for j in range(n) if j not in set(pivots)]
+    basis = []
+    for f in free:
+        v = [0] * n
+        v[f] = 1
+        for i, p in enumerate(pivots):
+            v[p] = -R[i, f]
+        basis.append(primitive_integer_vector(v))
+    return Matrix.from_columns(basis, n)
+
+
+def left_null_space(A: Matrix, backend: str = "flint") -> Matrix:
+    """Basis of ``N(A^T)`` as columns."""
+    return null_space(A.T, backend)
+
+
+def column_space(A: Matrix, backend: str = "flint") -> Matrix:
+    """Basis of ``C(A)``: the pivot columns of ``A``, scaled to primitive integers."""
+    _, pivots = rref(A, backend)
+    return Matrix.from_columns([primitive_integer_vector(A.column(j)) for j in pivots], A.nrows)
+
+
+def row_space(A: Matrix, backend: str = "flint") -> Matrix:
+    """Basis of ``C(A^T)`` as columns."""
+    return column_space(A.T, backend)
+
+
+def subspace_sum(U: Matrix, V: Matrix, backend: str = "flint") -> Matrix:
+    """Basis of ``span(U) + span(V)``."""
+    return column_space(Matrix.hstack(U, V), backend)
+
+
+def intersection(U: Matrix, V: Matrix, backend: str = "flint") -> Matrix:
+    """Basis of ``span(U) ∩ span(V)`` for column bases ``U`` and ``V`` of Q^n.
+
+    A vector ``U a = V b`` of the intersection comes from ``(a, -b)`` in the
+    null space of ``[U | V]``; independent columns make the map injective.
+    """
+    if U.nrows != V.nrows:
+        from ..errors import InputError
+        raise InputError(f"subspaces of Q^{U.nrows} and Q^{V.nrows} cannot be intersected")
+    U, V = column_space(U, backend), column_space(V, backend)
+    K = null_space(Matrix.hstack(U, V), backend)
+    if K.ncols == 0:
+        return Matrix.zeros(U.nrows, 0)
+    W = U @ K.submatrix(range(U.ncols), range(K.ncols))
+    return column_space(W, backend)

@@ -1,0 +1,3 @@
+"""Gallery entries for deep linear networks."""
+
+NETWORK_ENTRIES = []

@@ -1,0 +1,179 @@
+"""Local openness of matrix multiplication at (W1, W2): Theorem 2 and Behrends' case.
+
+For ``W1`` (m x k) and ``W2`` (k x n) with ranks ``r1, r2`` and ``r12 =
+rank(W1 W2)``:
+
+* ``k < min(m, n)`` (Theorem 2, openness in the range of rank-<=k matrices):
+  conditions (i)-(v) of the paper; locally open iff ``r1 == r2 == r12``.
+* ``k >= min(m, n)`` (Behrends): (A) ``m + r2 <= k + r12`` or
+  (B) ``n + r1 <= k + r12``.
+
+:func:`analyze` computes every condition by separate routes (ranks;
+explicit intersection bases; witness construction) and raises
+:class:`~exactopen.errors.InternalError` if they disagree.
+
+Examples
+--------
+>>> from exactopen.linalg import Matrix
+>>> report = analyze(Matrix([[1], [2]]), Matrix([[1, 1]]))
+>>> report.setting, report.locally_open, report.conditions["iii"]
+('theorem-2', True, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import InputError, InternalError
+from .linalg import Matrix, column_space, intersection, left_null_space, null_space, rank
+from .linalg.matrix import primitive_integer_vector
+
+
+@dataclass
+class OpennessReport:
+    """Everything exactopen knows about (W1, W2); witnesses are verified."""
+
+    W1: Matrix
+    W2: Matrix
+    setting: str                 # "theorem-2" or "behrends"
+    r1: int
+    r2: int
+    r12: int
+    dim_iii: int                 # dim N(W1) ∩ C(W2), from explicit bases
+    dim_iv: int                  # dim N(W2^T) ∩ C(W1^T)
+    conditions: dict
+    locally_open: bool
+    max_rank_T1: int             # max rank(W1 + T1) over T1 W2 = 0
+    max_rank_T2: int             # max rank(W2 + T2) over W1 T2 = 0
+    T1: Matrix | None = None
+    T2: Matrix | None = None
+    u: Matrix | None = None      # W2 u != 0, W1 W2 u = 0
+    y: Matrix | None = None      # y W1 != 0, y W1 W2 = 0
+    notes: list = field(default_factory=list)
+
+    @property
+    def shape(self):
+        return self.W1.nrows, self.W1.ncols, self.W2.ncols
+
+
+def _standard_completion(basis: Matrix, count: int, backend: str) -> list[list[int]]:
+    """Up to ``count`` standard basis vectors independent of span(basis) and of each other."""
+    m = basis.nrows
+    chosen, current = [], rank(basis, backend)
+    cols = basis.columns()
+    for i in range(m):
+        if len(chosen) == count:
+            break
+        e = [1 if j == i else 0 for j in range(m)]
+        trial = Matrix.from_columns(cols + chosen + [e], m)
+        if rank(trial, backend) > current:
+            chosen.append(e)
+            current += 1
+    return chosen
+
+
+def perturbation_T1(W1: Matrix, W2: Matrix, target: int, backend: str = "flint") -> Matrix | None:
+    """A ``T1`` with ``T1 W2 = 0`` and ``rank(W1 + T1) >= target``, or None if none exists.
+
+    Rows of ``T1`` must lie in ``N(W2^T)``, so ``T1 = M N^T`` for a basis ``N``
+    of ``N(W2^T)``.  First the small integer form ``E N^T`` with ``E`` standard
+    vectors completing ``C(W1)`` (THEORY.md §2); otherwise the form
+    ``(F - W1 N)(N^T N)^-1 N^T`` with ``F`` completing ``C(W1 W2)``, which
+    reaches the maximum ``min(m, r12 + k - r2)``.
+    """
+    m, k = W1.shape
+    N = left_null_space(W2, backend)
+    s = N.ncols
+    if rank(W1, backend) >= target:
+        return Matrix.zeros(m, k)
+    if s == 0:
+        return None
+    E = _standard_completion(column_space(W1, backend), s, backend)
+    if len(E) == s:
+        T1 = Matrix.from_columns(E, m) @ N.T
+        if rank(W1 + T1, backend) >= target:
+            return T1
+    F = _standard_completion(column_space(W1 @ W2, backend), s, backend)
+    F = Matrix.from_columns(F + [[0] * m] * (s - len(F)), m)
+    gram_inverse = Matrix.from_flint((N.T @ N).to_flint().inv())
+    T1 = (F - W1 @ N) @ gram_inverse @ N.T
+    return T1 if rank(W1 + T1, backend) >= target else None
+
+
+def intersection_vector(W1: Matrix, W2: Matrix, backend: str = "flint") -> Matrix | None:
+    """A column ``u`` with ``W2 u != 0`` and ``W1 W2 u = 0`` (smallest entries first), or None."""
+    candidates = null_space(W1 @ W2, backend).columns()
+    candidates.sort(key=lambda v: (max(abs(x) for x in v), sum(abs(x) for x in v)))
+    for v in candidates:
+        u = Matrix.from_columns([primitive_integer_vector(v)], W2.ncols)
+        if not (W2 @ u).is_zero():
+            return u
+    return None
+
+
+def _require(ok: bool, what: str) -> None:
+    if not ok:
+        raise InternalError(f"independent routes disagree: {what}")
+
+
+def analyze(W1: Matrix, W2: Matrix, backend: str = "flint") -> OpennessReport:
+    """Decide local openness at (W1, W2) and build verified witnesses.
+
+    Raises
+    ------
+    InputError
+        If the inner dimensions differ or a factor is empty where a shape is needed.
+    InternalError
+        If two routes (ranks, intersection bases, witnesses) disagree.
+    """
+    m, k = W1.shape
+    k2, n = W2.shape
+    if k != k2:
+        raise InputError(f"W1 is {m} x {k} but W2 is {k2} x {n}: the inner dimensions differ")
+    if min(m, k, n) == 0:
+        raise InputError(f"empty factor: W1 is {m} x {k}, W2 is {k2} x {n}")
+    Z = W1 @ W2
+    r1, r2, r12 = rank(W1, backend), rank(W2, backend), rank(Z, backend)
+    dim_iii = intersection(null_space(W1, backend), column_space(W2, backend), backend).ncols
+    dim_iv = intersection(left_null_space(W2, backend), column_space(W1.T, backend), backend).ncols
+    _require(dim_iii == r2 - r12, f"dim N(W1) ∩ C(W2) = {dim_iii}, r2 - r12 = {r2 - r12}")
+    _require(dim_iv == r1 - r12, f"dim N(W2^T) ∩ C(W1^T) = {dim_iv}, r1 - r12 = {r1 - r12}")
+    max1, max2 = min(m, r12 + k - r2), min(n, r12 + k - r1)
+    if k < min(m, n):
+        setting, target1, target2 = "theorem-2", k, k
+    else:
+        setting, target1, target2 = "behrends", m, n
+    T1 = perturbation_T1(W1, W2, target1, backend)
+    T2t = perturbation_T1(W2.T, W1.T, target2, backend)
+    T2 = T2t.T if T2t is not None else None
+    _require((T1 is not None) == (max1 >= target1), f"T1 witness vs max rank {max1}")
+    _require((T2 is not None) == (max2 >= target2), f"T2 witness vs max rank {max2}")
+    if T1 is not None:
+        _require((T1 @ W2).is_zero() and rank(W1 + T1, backend) >= target1, "T1 witness check")
+    if T2 is not None:
+        _require((W1 @ T2).is_zero() and rank(W2 + T2, backend) >= target2, "T2 witness check")
+    if setting == "theorem-2":
+        conditions = {"i": T1 is not None, "ii": T2 is not None, "iii": dim_iii == 0,
+                      "iv": dim_iv == 0, "v": r1 == r2 == r12}
+        _require(conditions["i"] == conditions["iii"], "(i) and (iii)")
+        _require(conditions["ii"] == conditions["iv"], "(ii) and (iv)")
+        if r1 == r2:
+            _require(len(set(conditions.values())) == 1, "(i)-(v) equivalent when r1 == r2")
+        is_open = conditions["v"]
+    else:
+        conditions = {"A": T1 is not None, "B": T2 is not None}
+        _require(conditions["A"] == (m + r2 <= k + r12), "(A) rank form")
+        _require(conditions["B"] == (n + r1 <= k + r12), "(B) rank form")
+        is_open = conditions["A"] or conditions["B"]
+    report = OpennessReport(W1, W2, setting, r1, r2, r12, dim_iii, dim_iv, conditions, is_open,
+                            max1, max2, T1, T2)
+    if setting == "theorem-2":
+        if not conditions["iii"]:
+            report.u = intersection_vector(W1, W2, backend)
+            _require(report.u is not None, "vector of N(W1) ∩ C(W2)")
+        if not conditions["iv"]:
+            yt = intersection_vector(W2.T, W1.T, backend)
+            _require(yt is not None, "vector of N(W2^T) ∩ C(W1^T)")
+            report.y = yt.T
+    return report
+

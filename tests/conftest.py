@@ -1,0 +1,64 @@
+"""Shared fixtures: seeded random matrices of forced low rank and an edge-case table."""
+
+import random
+from fractions import Fraction
+
+import pytest
+
+from exactopen.linalg import Matrix
+
+
+def low_rank(rng: random.Random, m: int, n: int, r: int, lo: int = -3, hi: int = 3) -> Matrix:
+    """A product of thin factors (m x r)(r x n): rank at most r."""
+    if min(m, n) == 0:
+        return Matrix.zeros(m, n)
+    B = [[rng.randint(lo, hi) for _ in range(r)] for _ in range(m)]
+    C = [[rng.randint(lo, hi) for _ in range(n)] for _ in range(r)]
+    return Matrix([[sum(B[i][k] * C[k][j] for k in range(r)) for j in range(n)]
+                   for i in range(m)], ncols=n)
+
+
+HUGE = 10 ** 300 + 7
+
+#: name -> matrix: the cases that break elimination code.
+EDGE_CASES = {
+    "0x3": Matrix([], ncols=3),
+    "3x0": Matrix.zeros(3, 0),
+    "0x0": Matrix.zeros(0, 0),
+    "1x1 zero": Matrix([[0]]),
+    "1x1": Matrix([[-5]]),
+    "zero 3x4": Matrix.zeros(3, 4),
+    "identity 4": Matrix.identity(4),
+    "full rank 3x3": Matrix([[2, 1, 0], [1, 3, 1], [0, 1, 4]]),
+    "rank 1": Matrix([[1, 2, 3], [2, 4, 6], [-1, -2, -3]]),
+    "huge entries": Matrix([[HUGE, HUGE + 1], [HUGE - 1, HUGE]]),
+    "huge rank 1": Matrix([[HUGE, 2 * HUGE], [3, 6]]),
+    "rational": Matrix([["1/2", "1/3", "1/5"], ["1/4", "1/6", "1/10"], ["2/7", 0, "-3/11"]]),
+    "rational rank 1": Matrix([["1/2", "1/3"], ["3/2", 1]]),
+    "wide": Matrix([[1, 0, 1, 0, 1], [0, 1, 0, 1, 0]]),
+    "tall": Matrix([[1, 1], [2, 2], [3, 4], [5, 6]]),
+}
+
+
+@pytest.fixture(params=sorted(EDGE_CASES))
+def edge_matrix(request):
+    return EDGE_CASES[request.param]
+
+
+def brute_rank(A: Matrix) -> int:
+    """Rank by plain Fraction elimination, independent of both backends."""
+    rows = [list(map(Fraction, r)) for r in A.tolist()]
+    rank, col, n = 0, 0, A.ncols
+    while rank < len(rows) and col < n:
+        piv = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
+        if piv is None:
+            col += 1
+            continue
+        rows[rank], rows[piv] = rows[piv], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][col]:
+                f = rows[i][col] / rows[rank][col]
+                rows[i] = [a - f * b for a, b in zip(rows[i], rows[rank])]
+        rank += 1
+        col += 1
+    return rank
