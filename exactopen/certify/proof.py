@@ -8,6 +8,9 @@ graph, ties broken by insertion order, so the output is deterministic).
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import networkx as nx
 
 from ..errors import InternalError
@@ -47,10 +50,16 @@ class Proof:
         return out
 
 
+def claim_digest(claim: dict) -> str:
+    """SHA-256 of the claim's compact sorted JSON (the checker recomputes it)."""
+    text = json.dumps(claim, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
 def certificate(kind: str, claim: dict, verdict: str, proof: Proof, conditions=None) -> dict:
     """The certificate document (a dict ready for :func:`encode.dumps`)."""
     doc = {"format": FORMAT, "version": VERSION, "kind": kind, "claim": claim,
-           "verdict": verdict, "steps": proof.steps()}
+           "claim_sha256": claim_digest(claim), "verdict": verdict, "steps": proof.steps()}
     if conditions is not None:
         doc["conditions"] = conditions
     return doc

@@ -8,6 +8,7 @@ and compares.  Any mismatch raises :class:`NotVerified` naming the step.
 
 import re
 from fractions import Fraction
+from math import gcd
 
 from . import arith, landscape
 from .errors import Malformed, NotVerified
@@ -137,8 +138,12 @@ def rule_rank(env, step):
     if (part.m, part.n) != (r, n - r) or not isinstance(diag, list) or len(diag) != n - r:
         _shape_error(step, f"kernel must be {r} x {n - r} with {n - r} diagonal entries")
     diag = [integer(x, f"step {step['id']}.kernel.diagonal") for x in diag]
-    if any(x == 0 for x in diag):
-        _fail(step, "non-zero kernel diagonal", "a zero")
+    for f, d in enumerate(diag):
+        column_gcd = d
+        for row in part.rows:
+            column_gcd = gcd(column_gcd, row[f])
+        if d <= 0 or column_gcd != 1:
+            _fail(step, "kernel columns primitive with a positive diagonal entry", f"column {f}")
     free = [j for j in range(n) if j not in set(cols)]
     ints = arith.integer_rows(rows_of)
     # A K = A[:, J] P + A[:, F] diag(d): one packed product with stacked factors.

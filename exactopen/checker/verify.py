@@ -6,8 +6,11 @@ citing only earlier steps), and the kind's conclusion function derives
 exactly the stated verdict (and conditions) from the facts.
 """
 
+import hashlib
+import json
+
 from . import conclude
-from .errors import Malformed
+from .errors import Malformed, NotVerified
 from .jsonload import count, fields, loads, matrix
 from .landscape import Network
 from .rules import RULES, Env
@@ -76,9 +79,16 @@ def _check_step(step, position):
     return RULES[rule]
 
 
+def claim_digest(claim):
+    """SHA-256 of the claim's compact JSON with sorted keys: binds the evidence to the claim."""
+    text = json.dumps(claim, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
 def verify_document(doc):
     """Verify a parsed certificate; raise a :class:`CheckerError` subclass if it fails."""
-    top = fields(doc, "certificate", ("format", "version", "kind", "claim", "verdict", "steps"),
+    top = fields(doc, "certificate",
+                 ("format", "version", "kind", "claim", "claim_sha256", "verdict", "steps"),
                  ("conditions",))
     if top["format"] != FORMAT:
         raise Malformed(f"format must be {FORMAT!r}")
@@ -93,6 +103,8 @@ def verify_document(doc):
     steps = top["steps"]
     if not isinstance(steps, list) or len(steps) > MAX_STEPS:
         raise Malformed(f"steps must be a list of at most {MAX_STEPS} steps")
+    if top["claim_sha256"] != claim_digest(top["claim"]):
+        raise NotVerified("claim", "claim_sha256", claim_digest(top["claim"]), top["claim_sha256"])
     env = Env()
     conclusion = _load_claim(env, top["kind"], top["claim"])
     for position, step in enumerate(steps, start=1):
