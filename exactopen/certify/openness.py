@@ -25,7 +25,7 @@ def _perturbation_steps(proof: Proof, name: str, T: Matrix, base: str, base_matr
     total = f"{base}+{name}"
     proof.add("sum", reads=[base, name], defines=[total], terms=[base, name])
     rows, cols = nonsingular_minor(base_matrix + T)
-    add_minor_step(proof, total, rows, cols)
+    add_minor_step(proof, total, base_matrix + T, rows, cols)
 
 
 def _vector_steps(proof: Proof, name: str, vec: Matrix, nonzero: list[str], zero: list[str]) -> None:

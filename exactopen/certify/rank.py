@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import flint
+
+from ..checker.arith import PRIMES
 from ..linalg import Matrix
 from ..linalg.rank_evidence import rank_evidence
 from ..numbers import encode_rational
@@ -9,19 +12,29 @@ from .encode import encode_matrix
 from .proof import Proof, certificate
 
 
+def det_residues(A: Matrix, rows, cols) -> list[str]:
+    """Residues of det A[rows, cols] (block rows scaled to integers) modulo the checker's primes."""
+    block = A.submatrix(rows, cols).integer_rows()
+    return [str(int(flint.nmod_mat(block, p).det())) if rows else "1" for p in PRIMES]
+
+
 def add_rank_step(proof: Proof, name: str, A: Matrix) -> int:
     """Add a ``rank`` step proving ``rank(A)`` for the matrix called ``name``; return the rank."""
     ev = rank_evidence(A)
+    oriented = A.T if ev.transposed else A
     proof.add("rank", reads=[name], matrix=name, rank=ev.rank, transposed=ev.transposed,
               rows=list(ev.rows), cols=list(ev.cols),
+              det_residues=det_residues(oriented, ev.rows, ev.cols),
               kernel={"pivot_part": encode_matrix(ev.kernel_pivot_part,
                                                   ncols=len(ev.kernel_diagonal)),
                       "diagonal": [encode_rational(d) for d in ev.kernel_diagonal]})
     return ev.rank
 
 
-def add_minor_step(proof: Proof, name: str, rows, cols) -> None:
-    proof.add("minor", reads=[name], matrix=name, rows=list(rows), cols=list(cols))
+def add_minor_step(proof: Proof, name: str, A: Matrix, rows, cols) -> None:
+    """Add a ``minor`` step: ``det A[rows, cols] != 0`` proves ``rank(A) >= len(rows)``."""
+    proof.add("minor", reads=[name], matrix=name, rows=list(rows), cols=list(cols),
+              det_residues=det_residues(A, rows, cols))
 
 
 def rank_certificate(A: Matrix) -> tuple[int, dict]:

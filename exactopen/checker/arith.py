@@ -70,12 +70,22 @@ def bareiss_det(rows):
     return sign * a[-1][-1] if n else 1
 
 
-def nonsingular(rows):
-    """True when the square rational matrix ``rows`` has a non-zero determinant."""
+def determinant_residues(rows):
+    """Determinant of the row-scaled integer block modulo each prime of :data:`PRIMES`."""
     ints = integer_rows(rows)
-    if any(_det_mod_p(ints, p) for p in PRIMES):
-        return True
-    return bareiss_det(ints) != 0
+    return [_det_mod_p(ints, p) for p in PRIMES], ints
+
+
+def nonsingular(rows, stated):
+    """Check the stated determinant residues of a square block; True when it is non-singular.
+
+    A non-zero residue proves ``det != 0``; if every residue is zero the exact
+    (Bareiss) determinant decides.  Returns None when the residues differ.
+    """
+    residues, ints = determinant_residues(rows)
+    if residues != stated:
+        return None
+    return any(residues) or bareiss_det(ints) != 0
 
 
 def _slot_bits(a_rows, b_rows):

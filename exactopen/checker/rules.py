@@ -100,14 +100,23 @@ def _nonsingular_minor(step, a, name):
     if len(rows) != len(cols):
         _shape_error(step, "rows and cols must have the same length")
     block = [[a.rows[i][j] for j in cols] for i in rows]
-    if not arith.nonsingular(block):
+    stated = step["det_residues"]
+    if not isinstance(stated, list) or len(stated) != len(arith.PRIMES):
+        raise Malformed(f"step {step['id']}: det_residues must list {len(arith.PRIMES)} residues")
+    stated = [integer(x, f"step {step['id']}.det_residues") for x in stated]
+    verdict = arith.nonsingular(block, stated)
+    if verdict is None:
+        _fail(step, f"determinant residues {stated} of {name}[I, J]",
+              f"{arith.determinant_residues(block)[0]}")
+    if not verdict:
         _fail(step, f"a non-zero {len(rows)} x {len(rows)} minor of {name}", "determinant 0")
     return rows, cols
 
 
 def rule_minor(env, step):
     """``rank(A) >= |I|`` from a non-zero minor ``det A[I, J]``."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix", "rows", "cols"))
+    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix", "rows", "cols",
+                                         "det_residues"))
     name = step["matrix"]
     rows, _ = _nonsingular_minor(step, env.get(name, step), name)
     env.lower[name] = max(env.lower.get(name, 0), len(rows))
@@ -121,7 +130,8 @@ def rule_rank(env, step):
     the other columns F (in order), so K[F, :] is diagonal: full column rank.
     """
     fields(step, f"step {step['id']}",
-           ("id", "rule", "uses", "matrix", "rank", "transposed", "rows", "cols", "kernel"))
+           ("id", "rule", "uses", "matrix", "rank", "transposed", "rows", "cols", "det_residues",
+            "kernel"))
     name = step["matrix"]
     a = env.get(name, step)
     if not isinstance(step["transposed"], bool):

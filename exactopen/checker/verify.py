@@ -103,10 +103,10 @@ def verify_document(doc):
     steps = top["steps"]
     if not isinstance(steps, list) or len(steps) > MAX_STEPS:
         raise Malformed(f"steps must be a list of at most {MAX_STEPS} steps")
-    if top["claim_sha256"] != claim_digest(top["claim"]):
-        raise NotVerified("claim", "claim_sha256", claim_digest(top["claim"]), top["claim_sha256"])
     env = Env()
     conclusion = _load_claim(env, top["kind"], top["claim"])
+    if top["claim_sha256"] != claim_digest(top["claim"]):
+        raise NotVerified("claim", "claim_sha256", claim_digest(top["claim"]), top["claim_sha256"])
     for position, step in enumerate(steps, start=1):
         _check_step(step, position)(env, step)
     conclusion(env, top["claim"], top)

@@ -1,0 +1,63 @@
+"""An independent re-check of certificate evidence (plain Fractions, no exactopen.linalg).
+
+Used by the mutation tests: a mutated certificate that the checker accepts
+must be shown valid here, fact by fact.
+"""
+
+from fractions import Fraction
+
+from conftest import brute_rank
+from exactopen.linalg import Matrix
+
+
+def _mat(obj):
+    m, n = obj["shape"]
+    return Matrix([[Fraction(x) for x in row] for row in obj["rows"]], ncols=n)
+
+
+def _product_name(names):
+    return "*".join(f"({n})" if "+" in n else n for n in names)
+
+
+def openness_evidence_holds(cert) -> bool:
+    """Every step's fact holds and the stated verdict and conditions are right."""
+    env = {"W1": _mat(cert["claim"]["W1"]), "W2": _mat(cert["claim"]["W2"])}
+    for step in cert["steps"]:
+        rule = step["rule"]
+        if rule == "matrix":
+            env[step["name"]] = _mat(step["value"])
+        elif rule == "product":
+            acc = env[step["factors"][0]]
+            for name in step["factors"][1:]:
+                acc = acc @ env[name]
+            env[_product_name(step["factors"])] = acc
+        elif rule == "sum":
+            a, b = step["terms"]
+            env[f"{a}+{b}"] = env[a] + env[b]
+        elif rule == "zero" and not env[step["matrix"]].is_zero():
+            return False
+        elif rule == "nonzero" and env[step["matrix"]].is_zero():
+            return False
+        elif rule == "minor":
+            A = env[step["matrix"]]
+            if len(set(step["rows"])) != len(step["rows"]):
+                return False
+            sub = A.submatrix(step["rows"], step["cols"])
+            if brute_rank(sub) != len(step["rows"]):
+                return False
+        elif rule == "rank":
+            A = env[step["matrix"]]
+            if brute_rank(A) != step["rank"]:
+                return False
+    W1, W2 = env["W1"], env["W2"]
+    m, k, n = W1.nrows, W1.ncols, W2.ncols
+    r1, r2, r12 = brute_rank(W1), brute_rank(W2), brute_rank(W1 @ W2)
+    if k < min(m, n):
+        conditions = {"i": r12 == r2, "ii": r12 == r1, "iii": r12 == r2, "iv": r12 == r1,
+                      "v": r1 == r2 == r12}
+        is_open = conditions["v"]
+    else:
+        conditions = {"A": m + r2 <= k + r12, "B": n + r1 <= k + r12}
+        is_open = conditions["A"] or conditions["B"]
+    verdict = "locally-open" if is_open else "not-locally-open"
+    return cert["conditions"] == conditions and cert["verdict"] == verdict
