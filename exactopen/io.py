@@ -67,13 +67,22 @@ def _matrix_from_rows(rows, source: str, ncols=None) -> Matrix:
     return Matrix(parsed, ncols=n)
 
 
-def parse_json(text: str, source: str) -> Matrix:
+def exact_json_loads(text: str, source: str):
+    """``json.loads`` keeping every number as its text (so it is parsed exactly later)."""
     try:
-        data = json.loads(text, parse_float=_JSONNumber, parse_int=_long_int,
+        return json.loads(text, parse_float=_JSONNumber, parse_int=_long_int,
                           parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, "
                          f"column {exc.colno})") from None
+
+
+def parse_json(text: str, source: str) -> Matrix:
+    return matrix_from_json_value(exact_json_loads(text, source), source)
+
+
+def matrix_from_json_value(data, source: str) -> Matrix:
+    """A matrix from already-loaded JSON: a list of rows or ``{"shape", "rows"}``."""
     if isinstance(data, dict):
         shape = data.get("shape")
         if set(data) != {"shape", "rows"} or not (isinstance(shape, list) and len(shape) == 2
@@ -196,5 +205,6 @@ def read_matrix(spec: str) -> Matrix:
     raise InputError(f"{spec}: no such file (inline matrices look like '[[1,2],[3,4]]' or '1 2; 3 4')")
 
 
-__all__ = ["MAX_DIM", "MAX_ENTRIES", "MAX_FILE_BYTES", "parse_json", "parse_matrix_market",
+__all__ = ["MAX_DIM", "MAX_ENTRIES", "MAX_FILE_BYTES", "exact_json_loads",
+           "matrix_from_json_value", "parse_json", "parse_matrix_market",
            "parse_text", "read_matrix"]

@@ -26,6 +26,14 @@ def encode_matrix(A: Matrix | list, ncols: int | None = None) -> dict:
     return {"shape": [len(rows), n], "rows": [[encode_rational(Fraction(x)) for x in r] for r in rows]}
 
 
+def encode_sparse(A: Matrix) -> dict:
+    """``{"shape": [m, n], "nonzeros": [[i, j, "v"], ...]}``, row-major: witnesses and curves
+    carry only the entries that matter."""
+    nonzeros = [[i, j, encode_rational(x)] for i, row in enumerate(A.tolist())
+                for j, x in enumerate(row) if x]
+    return {"shape": [A.nrows, A.ncols], "nonzeros": nonzeros}
+
+
 def _scalar(x) -> bool:
     return not isinstance(x, (dict, list))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..linalg import Matrix
 from ..linalg.rank_evidence import rank_evidence
 from ..openness import OpennessReport
-from .encode import encode_matrix
+from .encode import encode_matrix, encode_sparse
 from .proof import Proof, certificate
 from .rank import add_minor_step, add_rank_step
 
@@ -19,7 +19,7 @@ def nonsingular_minor(A: Matrix) -> tuple[list[int], list[int]]:
 
 def _perturbation_steps(proof: Proof, name: str, T: Matrix, base: str, base_matrix: Matrix,
                         product: list[str]) -> None:
-    proof.add("matrix", defines=[name], name=name, value=encode_matrix(T))
+    proof.add("matrix", defines=[name], name=name, value=encode_sparse(T))
     proof.add("product", reads=product, defines=["*".join(product)], factors=product)
     proof.add("zero", reads=["*".join(product)], matrix="*".join(product))
     total = f"{base}+{name}"
@@ -29,7 +29,7 @@ def _perturbation_steps(proof: Proof, name: str, T: Matrix, base: str, base_matr
 
 
 def _vector_steps(proof: Proof, name: str, vec: Matrix, nonzero: list[str], zero: list[str]) -> None:
-    proof.add("matrix", defines=[name], name=name, value=encode_matrix(vec))
+    proof.add("matrix", defines=[name], name=name, value=encode_sparse(vec))
     for factors, rule in ((nonzero, "nonzero"), (zero, "zero")):
         product = "*".join(factors)
         proof.add("product", reads=factors, defines=[product], factors=factors)

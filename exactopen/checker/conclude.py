@@ -8,6 +8,8 @@ Lemmas 3 and 7, Theorem 5) and elementary facts spelled out in
 ``docs/certificate-format.md``.
 """
 
+from math import gcd
+
 from .errors import Malformed, NotVerified
 from .jsonload import fields, rational
 
@@ -26,6 +28,17 @@ def _witness(env, name, shape):
     _need(name in env.matrices and env.defined_by.get(name), "witness", f"a matrix step defining {name}")
     mat = env.matrices[name]
     _need((mat.m, mat.n) == shape, "witness", f"{name} of shape {shape}", f"{(mat.m, mat.n)}")
+
+
+def _primitive_vector(env, name):
+    """Intersection vectors are canonical up to scale: coprime integers, first non-zero > 0."""
+    entries = [x for row in env.matrices[name].rows for x in row]
+    nonzero = [x for x in entries if x]
+    g = 0
+    for x in nonzero:
+        g = gcd(g, x.numerator) if x.denominator == 1 else -1
+    _need(g == 1 and nonzero[0] > 0, "witness", f"{name} a primitive integer vector, first "
+          "non-zero entry positive", [str(x) for x in entries])
 
 
 def _full_rank_perturbation(env, t, product, total, size):
@@ -64,10 +77,12 @@ def openness(env, claim, cert):
             _full_rank_perturbation(env, "T2", "W1*T2", "W2+T2", k)
         if not expected["iii"]:
             _witness(env, "u", (n, 1))
+            _primitive_vector(env, "u")
             _need("W2*u" in env.nonzero and "W1*W2*u" in env.zero, "intersection vector",
                   "W2 u != 0 and W1 W2 u = 0")
         if not expected["iv"]:
             _witness(env, "y", (1, m))
+            _primitive_vector(env, "y")
             _need("y*W1" in env.nonzero and "y*W1*W2" in env.zero, "intersection vector",
                   "y W1 != 0 and y W1 W2 = 0")
     else:

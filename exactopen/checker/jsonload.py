@@ -131,6 +131,32 @@ def matrix(obj, where, decode=rational):
     return Mat(m, n, out)
 
 
+def sparse_matrix(obj, where):
+    """Decode ``{"shape": [m, n], "nonzeros": [[i, j, "v"], ...]}`` (row-major, v != 0)."""
+    fields(obj, where, ("shape", "nonzeros"))
+    shape = obj["shape"]
+    if not isinstance(shape, list) or len(shape) != 2:
+        raise Malformed(f"{where}: shape must be [rows, columns]")
+    m, n = (count(v, f"{where}.shape", 0) for v in shape)
+    if m > MAX_DIM or n > MAX_DIM or m * n > MAX_ENTRIES:
+        raise ResourceCap(f"{where}: a {m} x {n} matrix exceeds the caps")
+    rows = [[Fraction(0)] * n for _ in range(m)]
+    last = -1
+    if not isinstance(obj["nonzeros"], list):
+        raise Malformed(f"{where}.nonzeros: expected a list")
+    for entry in obj["nonzeros"]:
+        if not isinstance(entry, list) or len(entry) != 3:
+            raise Malformed(f"{where}.nonzeros: expected [row, column, value] triples")
+        i, j = count(entry[0], where, 0, m - 1), count(entry[1], where, 0, n - 1)
+        if i * n + j <= last:
+            raise Malformed(f"{where}.nonzeros: positions must be strictly increasing, row-major")
+        last = i * n + j
+        rows[i][j] = rational(entry[2], f"{where}[{i}][{j}]")
+        if rows[i][j] == 0:
+            raise Malformed(f"{where}.nonzeros: a listed entry must be non-zero")
+    return Mat(m, n, rows)
+
+
 class Mat:
     """A checked matrix: its shape and its rows of Fractions (or ints)."""
 

@@ -12,7 +12,7 @@ from math import gcd
 
 from . import arith, landscape
 from .errors import Malformed, NotVerified
-from .jsonload import Mat, count, fields, index_list, integer, matrix, rational
+from .jsonload import Mat, count, fields, index_list, integer, matrix, rational, sparse_matrix
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 
@@ -63,7 +63,7 @@ def rule_matrix(env, step):
     fields(step, f"step {step['id']}", ("id", "rule", "uses", "name", "value"))
     if not isinstance(step["name"], str) or not NAME.fullmatch(step["name"]):
         raise Malformed(f"step {step['id']}: invalid name {step['name']!r}")
-    env.define(step["name"], matrix(step["value"], f"step {step['id']}.value"), step["id"])
+    env.define(step["name"], sparse_matrix(step["value"], f"step {step['id']}.value"), step["id"])
 
 
 def rule_product(env, step):
@@ -155,6 +155,10 @@ def rule_rank(env, step):
         if d <= 0 or column_gcd != 1:
             _fail(step, "kernel columns primitive with a positive diagonal entry", f"column {f}")
     free = [j for j in range(n) if j not in set(cols)]
+    for a, j in enumerate(cols):  # J is the greedy (RREF) pivot set: no later pivot is used
+        if any(part.rows[a][f] for f, g in enumerate(free) if j > g):
+            _fail(step, "pivot columns J in RREF order (free columns use earlier pivots only)",
+                  f"column {j} used by an earlier free column")
     ints = arith.integer_rows(rows_of)
     # A K = A[:, J] P + A[:, F] diag(d): one packed product with stacked factors.
     left = [[row[j] for j in cols] + [row[j] for j in free] for row in ints]
@@ -189,7 +193,7 @@ def _layers(env, value, where):
         raise Malformed(f"{where}: expected {len(d) - 1} layers")
     out = []
     for i, obj in enumerate(value):
-        mat = matrix(obj, f"{where}[{i}]")
+        mat = sparse_matrix(obj, f"{where}[{i}]")
         if (mat.m, mat.n) != (d[i + 1], d[i]):
             raise Malformed(f"{where}[{i}]: layer {i + 1} must be {d[i + 1]} x {d[i]}")
         out.append(mat.rows)
@@ -250,6 +254,9 @@ def _ldl(step, size, positive):
     bad = [x for x in diag if x < 0 or (positive and x == 0)]
     if bad:
         _fail(step, "positive pivots" if positive else "non-negative pivots", f"pivot {bad[0]}")
+    for j, x in enumerate(diag):  # canonical form: L is zero below a zero pivot
+        if x == 0 and any(lower.rows[i][j] for i in range(j + 1, size)):
+            _fail(step, f"column {j} of L zero below the zero pivot", "a non-zero entry")
     return landscape.ldl_product(lower.rows, diag)
 
 
