@@ -60,8 +60,8 @@ OPENNESS = [
 
 def entries() -> list[Entry]:
     """Every gallery entry, in table order."""
-    from .networks.gallery import NETWORK_ENTRIES
-    return OPENNESS + NETWORK_ENTRIES
+    from .networks.gallery import network_entries
+    return OPENNESS + network_entries()
 
 
 def build_gallery(progress=None) -> dict[str, str]:

@@ -1,0 +1,192 @@
+"""Certificates about deep linear networks (Lemmas 3 and 7, Theorems 5 and 8)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..errors import InputError, InternalError
+from ..linalg import Matrix
+from ..networks.derivatives import (chart_gradient_and_hessian, gradient,
+                                    gradient_and_hessian, loss_along_curve)
+from ..networks.model import LinearNetwork
+from ..networks.quadratic import ldl, negative_direction
+from ..networks.theorem8 import (SquareConstruction, WeightedConstruction,
+                                 descent_order_and_t0)
+from ..numbers import encode_rational
+from .encode import encode_matrix, encode_sparse
+from .openness import nonsingular_minor
+from .proof import Proof, certificate
+from .rank import add_minor_step, add_rank_step
+
+
+def encode_network(net: LinearNetwork) -> dict:
+    return {"widths": list(net.widths), "layers": [encode_matrix(W) for W in net.layers],
+            "X": encode_matrix(net.X), "Y": encode_matrix(net.Y),
+            "weights": encode_matrix(net.weights)}
+
+
+def _claim_names(net: LinearNetwork) -> list[str]:
+    return ["W", "X", "Y"] + [f"W{i + 1}" for i in range(net.depth)]
+
+
+def _ldl_fields(H) -> dict:
+    factor = ldl(H)
+    if factor is None:
+        raise InternalError("expected a positive semidefinite matrix")
+    L, D = factor
+    return {"lower": encode_matrix(L, ncols=len(D)), "diagonal": [encode_rational(x) for x in D]}
+
+
+def _require_critical(net: LinearNetwork, proof: Proof) -> None:
+    grad = gradient(net)
+    nonzero = [a for a, g in enumerate(grad) if g]
+    if nonzero:
+        layer, p, q = net.parameters()[nonzero[0]]
+        raise InputError(f"W is not a critical point: dL/dW{layer + 1}[{p + 1},{q + 1}] = "
+                         f"{grad[nonzero[0]]} != 0")
+    proof.add("critical-point", reads=["W"], point="W")
+
+
+def _losses(proof: Proof, net: LinearNetwork, better) -> None:
+    proof.add("loss", reads=["W"], point="W", value=encode_rational(net.loss()))
+    proof.add("point", defines=["Wbetter"], name="Wbetter",
+              layers=[encode_sparse(W) for W in better])
+    proof.add("loss", reads=["Wbetter"], point="Wbetter", value=encode_rational(net.loss(better)))
+    if not net.loss(better) < net.loss():
+        raise InternalError("the better point is not better")
+
+
+def _layers_of(net: LinearNetwork, curve, degree: int) -> list[dict]:
+    out = []
+    for i, W in enumerate(net.layers):
+        coeffs = curve[i]
+        M = coeffs[degree] if degree < len(coeffs) else Matrix.zeros(*W.shape)
+        out.append(encode_sparse(M))
+    return out
+
+
+def square_refutation_certificate(c: SquareConstruction) -> dict:
+    """Certify the true properties of the paper's construction and refute local minimality."""
+    net = c.network
+    proof = Proof(_claim_names(net))
+    _require_critical(net, proof)
+    _, H = gradient_and_hessian(net)
+    proof.add("hessian-psd", reads=["W"], point="W", **_ldl_fields(H))
+    add_rank_step(proof, "Y", net.Y)
+    _losses(proof, net, c.better)
+    coeffs = loss_along_curve(net, c.curve)
+    coeffs[0] = Fraction(0)
+    while len(coeffs) > 1 and coeffs[-1] == 0:
+        coeffs.pop()
+    k, t0 = descent_order_and_t0(coeffs)
+    degree = max(len(layer) for layer in c.curve) - 1
+    proof.add("descent-curve", reads=["W"], point="W",
+              curve=[_layers_of(net, c.curve, j) for j in range(1, degree + 1)],
+              coefficients=[encode_rational(x) for x in coeffs], order=k,
+              t0=encode_rational(t0))
+    claim = {"network": encode_network(net), "construction": "theorem-8-paper",
+             "properties": ["critical-point", "hessian-psd", "rank-deficient-target",
+                            "not-global"]}
+    return certificate("network-not-local-minimum", claim, "not-a-local-minimum", proof)
+
+
+def weighted_minimum_certificate(c: WeightedConstruction) -> dict:
+    """Certify a strict non-global local minimum of a weighted square loss."""
+    net = c.network
+    proof = Proof(_claim_names(net))
+    _require_critical(net, proof)
+    Z = net.product()
+    grad, H = chart_gradient_and_hessian(net, Z, c.rows, c.cols)
+    if any(grad):
+        raise InternalError("chart gradient is not zero")
+    fields = _ldl_fields(H)
+    if any(x == "0" for x in fields["diagonal"]):
+        raise InternalError("chart Hessian is only semidefinite")
+    inverse = Matrix.from_flint(Z.submatrix(c.rows, c.cols).to_flint().inv())
+    proof.add("chart-minimum", reads=["W"], point="W", rows=list(c.rows), cols=list(c.cols),
+              inverse=encode_matrix(inverse), **fields)
+    _losses(proof, net, c.better)
+    claim = {"network": encode_network(net), "construction": "weighted-bottleneck",
+             "properties": ["critical-point", "not-global"]}
+    return certificate("network-local-minimum", claim, "non-global-local-minimum", proof)
+
+
+def _product_step(proof: Proof, net: LinearNetwork) -> str:
+    names = [f"W{i}" for i in range(net.depth, 0, -1)]
+    if len(names) == 1:
+        return names[0]
+    proof.add("product", reads=names, defines=["*".join(names)], factors=names)
+    return "*".join(names)
+
+
+def lemma7_certificate(net: LinearNetwork) -> dict:
+    """Lemma 7: a non-degenerate point (rank of the product = min width) is locally open."""
+    proof = Proof(_claim_names(net))
+    name = _product_step(proof, net)
+    F = net.product()
+    rows, cols = nonsingular_minor(F)
+    if len(rows) < min(net.widths):
+        raise InputError(f"W is degenerate: rank(W_h ... W_1) = {len(rows)} < min width "
+                         f"{min(net.widths)}, so Lemma 7 does not apply")
+    add_minor_step(proof, name, F, rows, cols)
+    claim = {"network": encode_network(net), "lemma": "7"}
+    return certificate("network-local-openness", claim, "locally-open", proof)
+
+
+def lemma3_certificate(net: LinearNetwork, activation: dict) -> dict:
+    """Lemma 3: full-row-rank layers, X of full column rank, strictly monotone activation."""
+    proof = Proof(_claim_names(net))
+    rows, cols = nonsingular_minor(net.X)
+    if len(cols) < net.X.ncols:
+        raise InputError(f"X has rank {len(cols)} < {net.X.ncols} columns: the pyramidal setting "
+                         "of Lemma 3 needs X of full column rank")
+    add_minor_step(proof, "X", net.X, rows, cols)
+    for i, W in enumerate(net.layers):
+        rows, cols = nonsingular_minor(W)
+        if len(rows) < W.nrows:
+            raise InputError(f"layer {i + 1} has rank {len(rows)} < {W.nrows} rows: Lemma 3 needs "
+                             "every layer of full row rank")
+        add_minor_step(proof, f"W{i + 1}", W, rows, cols)
+    claim = {"network": encode_network(net), "lemma": "3", "activation": activation}
+    return certificate("network-local-openness", claim, "locally-open", proof)
+
+
+def classify_certificate(net: LinearNetwork) -> tuple[str, dict]:
+    """Theorem 5 / Corollary 6 for a critical point: global, second-order saddle or non-degenerate."""
+    proof = Proof(_claim_names(net))
+    _require_critical(net, proof)
+    Z = net.product()
+    if net.loss_gradient(Z).is_zero():
+        proof.add("stationary-loss", reads=["W"], point="W")
+        verdict = "global-minimum"
+    else:
+        _, H = gradient_and_hessian(net)
+        v = negative_direction(H)
+        if v is not None:
+            direction = _direction_layers(net, v)
+            c2 = loss_along_curve(net, [[W, D] for W, D in zip(net.layers, direction)], 2)[2]
+            proof.add("negative-curvature", reads=["W"], point="W",
+                      direction=[encode_sparse(D) for D in direction],
+                      second_derivative=encode_rational(2 * c2))
+            verdict = "second-order-saddle"
+        else:
+            name = _product_step(proof, net)
+            rows, cols = nonsingular_minor(Z)
+            if len(rows) < min(net.widths):
+                raise InternalError("a degenerate critical point that is neither global nor a "
+                                    "second-order saddle (Theorem 5 excludes this for h = 2)")
+            add_minor_step(proof, name, Z, rows, cols)
+            verdict = "non-degenerate"
+    claim = {"network": encode_network(net)}
+    return verdict, certificate("network-critical-point", claim, verdict, proof)
+
+
+def _direction_layers(net: LinearNetwork, v) -> list[Matrix]:
+    """Split a flat direction (parameter order) into layer matrices, scaled to integers."""
+    from math import lcm
+    scale = 1
+    for x in v:
+        scale = lcm(scale, Fraction(x).denominator)
+    values = iter([x * scale for x in v])
+    return [Matrix([[next(values) for _ in range(W.ncols)] for _ in range(W.nrows)],
+                   ncols=W.ncols) for W in net.layers]
