@@ -12,6 +12,11 @@ from exactopen.linalg import Matrix
 
 def _mat(obj):
     m, n = obj["shape"]
+    if "nonzeros" in obj:
+        rows = [[Fraction(0)] * n for _ in range(m)]
+        for i, j, v in obj["nonzeros"]:
+            rows[i][j] = Fraction(v)
+        return Matrix(rows, ncols=n)
     return Matrix([[Fraction(x) for x in row] for row in obj["rows"]], ncols=n)
 
 
@@ -61,3 +66,20 @@ def openness_evidence_holds(cert) -> bool:
         is_open = conditions["A"] or conditions["B"]
     verdict = "locally-open" if is_open else "not-locally-open"
     return cert["conditions"] == conditions and cert["verdict"] == verdict
+
+
+def minor_holds(cert, step) -> bool:
+    """A network certificate's minor step: the named matrix's block is non-singular."""
+    net = cert["claim"]["network"]
+    mats = {"X": _mat(net["X"])}
+    for i, layer in enumerate(net["layers"]):
+        mats[f"W{i + 1}"] = _mat(layer)
+    names = step["matrix"].split("*")
+    A = mats[names[0]]
+    for name in names[1:]:
+        A = A @ mats[name]
+    if len(set(step["rows"])) != len(step["rows"]) or len(step["rows"]) != len(step["cols"]):
+        return False
+    if max(step["rows"], default=-1) >= A.nrows or max(step["cols"], default=-1) >= A.ncols:
+        return False
+    return brute_rank(A.submatrix(step["rows"], step["cols"])) == len(step["rows"])
