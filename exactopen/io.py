@@ -36,14 +36,8 @@ class _JSONNumber(str):
     """A JSON number kept as its text so that it is parsed exactly."""
 
 
-def _refuse_constant(name):
-    raise InputError(f"{name} is not a finite number")
-
-
 def _long_int(text):
-    if len(text) > MAX_NUMBER_CHARS:
-        raise ResourceLimitError(f"a number of {len(text)} digits exceeds the cap of {MAX_NUMBER_CHARS}")
-    return _JSONNumber(text)
+    return _JSONNumber(text)  # length is checked, with the place, by parse_rational
 
 
 def _matrix_from_rows(rows, source: str, ncols=None) -> Matrix:
@@ -69,9 +63,12 @@ def _matrix_from_rows(rows, source: str, ncols=None) -> Matrix:
 
 def exact_json_loads(text: str, source: str):
     """``json.loads`` keeping every number as its text (so it is parsed exactly later)."""
+    def refuse_constant(name):
+        raise InputError(f"{source}: {name} is not a finite number")
+
     try:
         return json.loads(text, parse_float=_JSONNumber, parse_int=_long_int,
-                          parse_constant=_refuse_constant)
+                          parse_constant=refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, "
                          f"column {exc.colno})") from None
