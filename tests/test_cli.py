@@ -27,7 +27,7 @@ def test_no_command_prints_help(capsys):
 
 
 @pytest.mark.parametrize("command", ["rank", "certify", "verify", "gallery", "demo", "widths",
-                                     "counterexample", "classify", "network-open"])
+                                     "counterexample", "classify", "network-open", "lift", "probe"])
 def test_help_for_every_command(capsys, command):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])

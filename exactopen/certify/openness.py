@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..linalg import Matrix
 from ..linalg.rank_evidence import rank_evidence
 from ..openness import OpennessReport
+from ..numbers import encode_rational
 from .encode import encode_matrix, encode_sparse
 from .proof import Proof, certificate
 from .rank import add_minor_step, add_rank_step
@@ -36,8 +37,12 @@ def _vector_steps(proof: Proof, name: str, vec: Matrix, nonzero: list[str], zero
         proof.add(rule, reads=[product], matrix=product)
 
 
-def openness_certificate(report: OpennessReport) -> dict:
-    """The certificate of a verified :class:`~exactopen.openness.OpennessReport`."""
+def openness_certificate(report: OpennessReport, lifts=()) -> dict:
+    """The certificate of a verified :class:`~exactopen.openness.OpennessReport`.
+
+    ``lifts`` (from :func:`exactopen.lift.lift`) are attached as supplementary
+    ``lift`` steps: exact factors of nearby targets with their distances.
+    """
     W1, W2 = report.W1, report.W2
     proof = Proof(["W1", "W2"])
     add_rank_step(proof, "W1", W1)
@@ -52,6 +57,12 @@ def openness_certificate(report: OpennessReport) -> dict:
         _vector_steps(proof, "u", report.u, ["W2", "u"], ["W1", "W2", "u"])
     if report.y is not None:
         _vector_steps(proof, "y", report.y, ["y", "W1"], ["y", "W1", "W2"])
+    for item in lifts:
+        proof.add("lift", reads=["W1", "W2"], target=encode_matrix(item.target),
+                  W1=encode_matrix(item.W1), W2=encode_matrix(item.W2),
+                  delta_squared=encode_rational(item.delta_squared),
+                  reach1_squared=encode_rational(item.reach1_squared),
+                  reach2_squared=encode_rational(item.reach2_squared))
     claim = {"W1": encode_matrix(W1), "W2": encode_matrix(W2), "setting": report.setting}
     verdict = "locally-open" if report.locally_open else "not-locally-open"
     return certificate("local-openness", claim, verdict, proof, conditions=dict(report.conditions))

@@ -185,6 +185,36 @@ def rule_nonzero(env, step):
     env.nonzero.add(step["matrix"])
 
 
+def _squared_norm(rows):
+    return sum((x * x for row in rows for x in row), Fraction(0))
+
+
+def rule_lift(env, step):
+    """Supplementary: exact factors ``W1' W2' = Z'`` of a target, with the stated distances."""
+    fields(step, f"step {step['id']}", ("id", "rule", "uses", "target", "W1", "W2",
+                                        "delta_squared", "reach1_squared", "reach2_squared"))
+    where = f"step {step['id']}"
+    if "W1" not in env.matrices or "W2" not in env.matrices:
+        raise Malformed(f"{where}: lift steps belong to local-openness certificates")
+    w1, w2 = env.matrices["W1"], env.matrices["W2"]
+    target, new1, new2 = (matrix(step[k], f"{where}.{k}") for k in ("target", "W1", "W2"))
+    if (new1.m, new1.n) != (w1.m, w1.n) or (new2.m, new2.n) != (w2.m, w2.n) \
+            or (target.m, target.n) != (w1.m, w2.n):
+        raise Malformed(f"{where}: lift shapes must match W1, W2 and W1 W2")
+    if arith.matmul(new1.rows, new2.rows, new1.n, new2.n) != target.rows:
+        _fail(step, "W1' W2' = target", "a different product")
+    product = arith.matmul(w1.rows, w2.rows, w1.n, w2.n)
+    found = {"delta_squared": _squared_norm([[a - b for a, b in zip(r, s)]
+                                              for r, s in zip(target.rows, product)]),
+             "reach1_squared": _squared_norm([[a - b for a, b in zip(r, s)]
+                                               for r, s in zip(new1.rows, w1.rows)]),
+             "reach2_squared": _squared_norm([[a - b for a, b in zip(r, s)]
+                                               for r, s in zip(new2.rows, w2.rows)])}
+    for key, value in found.items():
+        if rational(step[key], f"{where}.{key}") != value:
+            _fail(step, f"{key} = {step[key]}", str(value))
+
+
 # -- deep linear networks -------------------------------------------------------
 
 def _layers(env, value, where):
@@ -372,4 +402,5 @@ RULES = {
     "negative-curvature": rule_negative_curvature,
     "descent-curve": rule_descent_curve,
     "chart-minimum": rule_chart_minimum,
+    "lift": rule_lift,
 }
