@@ -25,7 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import InputError, InternalError
-from .linalg import Matrix, column_space, intersection, left_null_space, null_space, rank
+from .linalg import (Matrix, column_space, intersection, left_null_space, null_space, rank,
+                     rref)
+from .linalg.rank_evidence import independent_rows
+from .linalg.spaces import EVIDENCE
 from .linalg.matrix import primitive_integer_vector
 
 
@@ -35,6 +38,7 @@ class OpennessReport:
 
     W1: Matrix
     W2: Matrix
+    Z: Matrix                    # W1 W2 (kept: its rank evidence is cached on it)
     setting: str                 # "theorem-2" or "behrends"
     r1: int
     r2: int
@@ -49,6 +53,9 @@ class OpennessReport:
     T2: Matrix | None = None
     u: Matrix | None = None      # W2 u != 0, W1 W2 u = 0
     y: Matrix | None = None      # y W1 != 0, y W1 W2 = 0
+    W1_plus_T1: Matrix | None = None
+    W2_plus_T2: Matrix | None = None
+    backend: str = "flint"
     notes: list = field(default_factory=list)
 
     @property
@@ -57,23 +64,25 @@ class OpennessReport:
 
 
 def _standard_completion(basis: Matrix, count: int, backend: str) -> list[list[int]]:
-    """Up to ``count`` standard basis vectors independent of span(basis) and of each other."""
+    """Up to ``count`` standard basis vectors completing the columns of ``basis`` independently.
+
+    If the rows ``I`` of ``basis`` (full column rank) carry a non-singular
+    minor, then ``basis`` together with ``e_i`` for ``i`` not in ``I`` is
+    invertible, so any of those ``e_i`` extend it.
+    """
     m = basis.nrows
-    chosen, current = [], rank(basis, backend)
-    cols = basis.columns()
-    for i in range(m):
-        if len(chosen) == count:
-            break
-        e = [1 if j == i else 0 for j in range(m)]
-        trial = Matrix.from_columns(cols + chosen + [e], m)
-        if rank(trial, backend) > current:
-            chosen.append(e)
-            current += 1
-    return chosen
+    if basis.ncols == 0:
+        chosen = []
+    elif backend in EVIDENCE:
+        chosen = independent_rows(basis, EVIDENCE[backend])
+    else:
+        chosen = list(rref(basis.T, backend)[1])
+    rest = [i for i in range(m) if i not in set(chosen)][:count]
+    return [[1 if j == i else 0 for j in range(m)] for i in rest]
 
 
-def perturbation_T1(W1: Matrix, W2: Matrix, target: int, backend: str = "flint") -> Matrix | None:
-    """A ``T1`` with ``T1 W2 = 0`` and ``rank(W1 + T1) >= target``, or None if none exists.
+def perturbation_T1(W1: Matrix, W2: Matrix, target: int, backend: str = "flint"):
+    """``(T1, W1 + T1)`` with ``T1 W2 = 0`` and ``rank(W1 + T1) >= target``, or None if none exists.
 
     Rows of ``T1`` must lie in ``N(W2^T)``, so ``T1 = M N^T`` for a basis ``N``
     of ``N(W2^T)``.  First the small integer form ``E N^T`` with ``E`` standard
@@ -85,19 +94,21 @@ def perturbation_T1(W1: Matrix, W2: Matrix, target: int, backend: str = "flint")
     N = left_null_space(W2, backend)
     s = N.ncols
     if rank(W1, backend) >= target:
-        return Matrix.zeros(m, k)
+        return Matrix.zeros(m, k), W1
     if s == 0:
         return None
     E = _standard_completion(column_space(W1, backend), s, backend)
     if len(E) == s:
         T1 = Matrix.from_columns(E, m) @ N.T
-        if rank(W1 + T1, backend) >= target:
-            return T1
+        total = W1 + T1
+        if rank(total, backend) >= target:
+            return T1, total
     F = _standard_completion(column_space(W1 @ W2, backend), s, backend)
     F = Matrix.from_columns(F + [[0] * m] * (s - len(F)), m)
     gram_inverse = Matrix.from_flint((N.T @ N).to_flint().inv())
     T1 = (F - W1 @ N) @ gram_inverse @ N.T
-    return T1 if rank(W1 + T1, backend) >= target else None
+    total = W1 + T1
+    return (T1, total) if rank(total, backend) >= target else None
 
 
 def intersection_vector(W1: Matrix, W2: Matrix, backend: str = "flint") -> Matrix | None:
@@ -143,15 +154,16 @@ def analyze(W1: Matrix, W2: Matrix, backend: str = "flint") -> OpennessReport:
         setting, target1, target2 = "theorem-2", k, k
     else:
         setting, target1, target2 = "behrends", m, n
-    T1 = perturbation_T1(W1, W2, target1, backend)
-    T2t = perturbation_T1(W2.T, W1.T, target2, backend)
-    T2 = T2t.T if T2t is not None else None
+    found1 = perturbation_T1(W1, W2, target1, backend)
+    found2 = perturbation_T1(W2.T, W1.T, target2, backend)
+    T1, sum1 = found1 if found1 else (None, None)
+    T2, sum2 = (found2[0].T, W2 + found2[0].T) if found2 else (None, None)
     _require((T1 is not None) == (max1 >= target1), f"T1 witness vs max rank {max1}")
     _require((T2 is not None) == (max2 >= target2), f"T2 witness vs max rank {max2}")
     if T1 is not None:
-        _require((T1 @ W2).is_zero() and rank(W1 + T1, backend) >= target1, "T1 witness check")
+        _require((T1 @ W2).is_zero() and rank(sum1, backend) >= target1, "T1 witness check")
     if T2 is not None:
-        _require((W1 @ T2).is_zero() and rank(W2 + T2, backend) >= target2, "T2 witness check")
+        _require((W1 @ T2).is_zero() and rank(sum2, backend) >= target2, "T2 witness check")
     if setting == "theorem-2":
         conditions = {"i": T1 is not None, "ii": T2 is not None, "iii": dim_iii == 0,
                       "iv": dim_iv == 0, "v": r1 == r2 == r12}
@@ -165,8 +177,9 @@ def analyze(W1: Matrix, W2: Matrix, backend: str = "flint") -> OpennessReport:
         _require(conditions["A"] == (m + r2 <= k + r12), "(A) rank form")
         _require(conditions["B"] == (n + r1 <= k + r12), "(B) rank form")
         is_open = conditions["A"] or conditions["B"]
-    report = OpennessReport(W1, W2, setting, r1, r2, r12, dim_iii, dim_iv, conditions, is_open,
-                            max1, max2, T1, T2)
+    report = OpennessReport(W1, W2, Z, setting, r1, r2, r12, dim_iii, dim_iv, conditions, is_open,
+                            max1, max2, T1, T2, W1_plus_T1=sum1, W2_plus_T2=sum2,
+                            backend=backend)
     if setting == "theorem-2":
         if not conditions["iii"]:
             report.u = intersection_vector(W1, W2, backend)

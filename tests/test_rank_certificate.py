@@ -44,13 +44,12 @@ def _mutants(cert):
         x = int(c["steps"][0]["kernel"]["pivot_part"]["rows"][0][0])
         c["steps"][0]["kernel"]["pivot_part"]["rows"][0][0] = str(x + 1)
         yield "kernel entry", c
-    rows = kern["pivot_part"]["rows"]
-    used = [f for f in range(len(kern["diagonal"])) if any(r[f] != "0" for r in rows)]
-    if used:  # a free column whose kernel vector is not a bare unit vector
-        c = copy.deepcopy(cert)
-        f = used[0]
-        c["steps"][0]["kernel"]["diagonal"][f] = str(int(kern["diagonal"][f]) * 2 + 1)
-        yield "kernel diagonal", c
+    c = copy.deepcopy(cert)
+    c["steps"][0]["kernel"]["denominator"] = str(int(kern["denominator"]) * 2 + 1)
+    yield "kernel denominator", c
+    c = copy.deepcopy(cert)
+    c["steps"][0]["det_residue"] = str(int(step["det_residue"]) + 1)
+    yield "determinant residue", c
     for delta in (1, -1):
         c = copy.deepcopy(cert)
         c["claim"]["rank"] += delta

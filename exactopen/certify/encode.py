@@ -21,9 +21,12 @@ VERSION = 1
 
 def encode_matrix(A: Matrix | list, ncols: int | None = None) -> dict:
     """``{"shape": [m, n], "rows": [[...]]}`` with canonical rational strings."""
-    rows = A.tolist() if isinstance(A, Matrix) else A
-    n = A.ncols if isinstance(A, Matrix) else (ncols if ncols is not None else len(rows[0]))
-    return {"shape": [len(rows), n], "rows": [[encode_rational(Fraction(x)) for x in r] for r in rows]}
+    if isinstance(A, Matrix):  # FLINT prints rationals canonically: "p" or "p/q" reduced, q > 0
+        return {"shape": [A.nrows, A.ncols],
+                "rows": [[str(x) for x in r] for r in A.to_flint().tolist()] if A.ncols else
+                [[] for _ in range(A.nrows)]}
+    n = ncols if ncols is not None else len(A[0])
+    return {"shape": [len(A), n], "rows": [[encode_rational(Fraction(x)) for x in r] for r in A]}
 
 
 def encode_sparse(A: Matrix) -> dict:

@@ -11,22 +11,22 @@ from .proof import Proof, certificate
 from .rank import add_minor_step, add_rank_step
 
 
-def nonsingular_minor(A: Matrix) -> tuple[list[int], list[int]]:
+def nonsingular_minor(A: Matrix, backend: str = "flint") -> tuple[list[int], list[int]]:
     """Rows and columns of a non-zero ``rank(A) x rank(A)`` minor of ``A``."""
-    ev = rank_evidence(A)
+    ev = rank_evidence(A, exact=backend != "modular")
     rows, cols = list(ev.rows), list(ev.cols)
     return (cols, rows) if ev.transposed else (rows, cols)
 
 
-def _perturbation_steps(proof: Proof, name: str, T: Matrix, base: str, base_matrix: Matrix,
-                        product: list[str]) -> None:
+def _perturbation_steps(proof: Proof, name: str, T: Matrix, base: str, total_matrix: Matrix,
+                        product: list[str], backend: str) -> None:
     proof.add("matrix", defines=[name], name=name, value=encode_sparse(T))
     proof.add("product", reads=product, defines=["*".join(product)], factors=product)
     proof.add("zero", reads=["*".join(product)], matrix="*".join(product))
     total = f"{base}+{name}"
     proof.add("sum", reads=[base, name], defines=[total], terms=[base, name])
-    rows, cols = nonsingular_minor(base_matrix + T)
-    add_minor_step(proof, total, base_matrix + T, rows, cols)
+    rows, cols = nonsingular_minor(total_matrix, backend)
+    add_minor_step(proof, total, total_matrix, rows, cols)
 
 
 def _vector_steps(proof: Proof, name: str, vec: Matrix, nonzero: list[str], zero: list[str]) -> None:
@@ -45,14 +45,17 @@ def openness_certificate(report: OpennessReport, lifts=()) -> dict:
     """
     W1, W2 = report.W1, report.W2
     proof = Proof(["W1", "W2"])
-    add_rank_step(proof, "W1", W1)
-    add_rank_step(proof, "W2", W2)
+    backend = report.backend if report.backend != "sympy" else "flint"
+    add_rank_step(proof, "W1", W1, backend)
+    add_rank_step(proof, "W2", W2, backend)
     proof.add("product", reads=["W1", "W2"], defines=["W1*W2"], factors=["W1", "W2"])
-    add_rank_step(proof, "W1*W2", W1 @ W2)
+    add_rank_step(proof, "W1*W2", report.Z, backend)
     if report.T1 is not None:
-        _perturbation_steps(proof, "T1", report.T1, "W1", W1, ["T1", "W2"])
+        _perturbation_steps(proof, "T1", report.T1, "W1", report.W1_plus_T1, ["T1", "W2"],
+                            backend)
     if report.T2 is not None:
-        _perturbation_steps(proof, "T2", report.T2, "W2", W2, ["W1", "T2"])
+        _perturbation_steps(proof, "T2", report.T2, "W2", report.W2_plus_T2, ["W1", "T2"],
+                            backend)
     if report.u is not None:
         _vector_steps(proof, "u", report.u, ["W2", "u"], ["W1", "W2", "u"])
     if report.y is not None:

@@ -3,8 +3,8 @@
 Two tricks keep checking fast without giving up exactness:
 
 * a determinant that is non-zero modulo a prime is non-zero; only when it
-  vanishes modulo every prime in :data:`PRIMES` is the exact fraction-free
-  (Bareiss) determinant computed;
+  vanishes modulo :data:`PRIME` is the exact fraction-free (Bareiss)
+  determinant computed;
 * integer matrix products are done row by row on *packed* integers: the
   entries of a row of B are laid side by side in one big integer with slots
   wide enough for every partial sum, so one big-integer multiply-add handles a
@@ -15,18 +15,20 @@ Two tricks keep checking fast without giving up exactness:
 from fractions import Fraction
 from math import lcm
 
-#: Primes (checked in the test suite) used for determinants modulo p.
-PRIMES = (2305843009213693951, 4611686018427387847, 9223372036854775783)
+#: The prime (checked in the test suite) of the determinant residues in minor steps.
+PRIME = 2305843009213693951  # 2^61 - 1
 
 
 def integer_rows(rows):
     """Scale each row of a rational matrix to integers (rank and kernel unchanged)."""
+    if all(type(x) is int for row in rows for x in row):
+        return rows
     out = []
     for row in rows:
         d = 1
         for x in row:
-            d = lcm(d, Fraction(x).denominator)
-        out.append([int(x * d) for x in row])
+            d = lcm(d, x.denominator)
+        out.append(row if d == 1 else [int(x * d) for x in row])
     return out
 
 
@@ -70,45 +72,45 @@ def bareiss_det(rows):
     return sign * a[-1][-1] if n else 1
 
 
-def determinant_residues(rows):
-    """Determinant of the row-scaled integer block modulo each prime of :data:`PRIMES`."""
+def determinant_residue(rows):
+    """Determinant of the row-scaled integer block modulo :data:`PRIME`, and that block."""
     ints = integer_rows(rows)
-    return [_det_mod_p(ints, p) for p in PRIMES], ints
+    return _det_mod_p(ints, PRIME), ints
 
 
 def nonsingular(rows, stated):
-    """Check the stated determinant residues of a square block; True when it is non-singular.
+    """Check the stated determinant residue of a square block; True when it is non-singular.
 
-    A non-zero residue proves ``det != 0``; if every residue is zero the exact
-    (Bareiss) determinant decides.  Returns None when the residues differ.
+    A non-zero residue proves ``det != 0``; a zero residue leaves it to the
+    exact (Bareiss) determinant.  Returns None when the residue differs.
     """
-    residues, ints = determinant_residues(rows)
-    if residues != stated:
+    residue, ints = determinant_residue(rows)
+    if residue != stated:
         return None
-    return any(residues) or bareiss_det(ints) != 0
+    return residue != 0 or bareiss_det(ints) != 0
 
 
-def _slot_bits(a_rows, b_rows):
-    amax = max((sum(abs(x) for x in r) for r in a_rows), default=0)
-    bmax = max((abs(x) for r in b_rows for x in r), default=0)
-    bits = (amax * bmax).bit_length() + 2
-    return (bits + 7) // 8 * 8
+def _slot_bytes(bound):
+    """Bytes per slot so that every value of absolute value <= bound fits, signed."""
+    return (bound.bit_length() + 2 + 7) // 8
 
 
-def _pack(row, w):
-    v = 0
-    for x in reversed(row):
-        v = (v << w) + x
-    return v
+def _pack(row, nbytes):
+    """Sum of row[c] * 2^(8 nbytes c), built in linear time from offset bytes."""
+    half = 1 << (8 * nbytes - 1)
+    data = b"".join((x + half).to_bytes(nbytes, "little") for x in row)
+    offset = int.from_bytes(half.to_bytes(nbytes, "little") * len(row), "little")
+    return int.from_bytes(data, "little") - offset
 
 
 def int_matmul(a_rows, b_rows, n):
     """Exact product of integer matrices (a: m x k, b: k x n) by packed rows."""
-    w = _slot_bits(a_rows, b_rows)
-    packed = [_pack(r, w) for r in b_rows]
-    half = 1 << (w - 1)
-    offset = _pack([half] * n, w)
-    nbytes = w // 8
+    amax = max((sum(abs(x) for x in r) for r in a_rows), default=0)
+    bmax = max((abs(x) for r in b_rows for x in r), default=0)
+    nbytes = _slot_bytes(amax * bmax)
+    packed = [_pack(r, nbytes) for r in b_rows]
+    half = 1 << (8 * nbytes - 1)
+    offset = int.from_bytes(half.to_bytes(nbytes, "little") * n, "little")
     out = []
     for row in a_rows:
         s = sum(x * p for x, p in zip(row, packed) if x)
@@ -118,32 +120,44 @@ def int_matmul(a_rows, b_rows, n):
     return out
 
 
-def int_product_is_zero(a_rows, b_rows):
-    """``A B == 0`` for integer matrices, without unpacking (see module doc)."""
-    w = _slot_bits(a_rows, b_rows)
-    packed = [_pack(r, w) for r in b_rows]
-    return all(sum(x * p for x, p in zip(row, packed) if x) == 0 for row in a_rows)
+def kernel_vanishes(rows, cols, free, pivot_part, d):
+    """``A K = 0`` for ``K[cols, :] = pivot_part``, ``K[free, :] = d I`` (rows of A rational).
+
+    Row i of ``A K`` is ``sum_a A[i, J_a] P[a, :] + d A[i, F]``; packed, that is
+    one multiply-add per pivot column plus one scaled packing, and it is zero
+    exactly when its packed value is 0 (every slot is bounded by half its range).
+    """
+    ints = integer_rows(rows)
+    pmax = max((abs(x) for r in pivot_part for x in r), default=0)
+    amax = max((abs(x) for r in ints for x in r), default=0)
+    jsum = max((sum(abs(r[j]) for j in cols) for r in ints), default=0)
+    nbytes = _slot_bytes(jsum * pmax + d * amax)
+    packed = [_pack(r, nbytes) for r in pivot_part]
+    for row in ints:
+        s = sum(row[j] * p for j, p in zip(cols, packed) if row[j])
+        if s + d * _pack([row[j] for j in free], nbytes):
+            return False
+    return True
 
 
 def matmul(a_rows, b_rows, k, n):
     """Exact product of rational matrices given as rows (a: m x k, b: k x n)."""
     if not a_rows or k == 0:
-        return [[Fraction(0)] * n for _ in a_rows]
+        return [[0] * n for _ in a_rows]
     bden = 1
     for r in b_rows:
         for x in r:
-            bden = lcm(bden, Fraction(x).denominator)
-    b_int = [[int(x * bden) for x in r] for r in b_rows]
-    aden = []
-    a_int = []
+            bden = lcm(bden, x.denominator)
+    b_int = b_rows if bden == 1 else [[int(x * bden) for x in r] for r in b_rows]
+    aden, a_int = [], []
     for r in a_rows:
         d = 1
         for x in r:
-            d = lcm(d, Fraction(x).denominator)
+            d = lcm(d, x.denominator)
         aden.append(d * bden)
-        a_int.append([int(x * d) for x in r])
+        a_int.append(r if d == 1 else [int(x * d) for x in r])
     prod = int_matmul(a_int, b_int, n)
-    return [[Fraction(x, d) for x in r] for r, d in zip(prod, aden)]
+    return [r if d == 1 else [Fraction(x, d) for x in r] for r, d in zip(prod, aden)]
 
 
 def add(a_rows, b_rows):

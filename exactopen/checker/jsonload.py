@@ -18,6 +18,20 @@ MAX_DIM = 5000
 MAX_ENTRIES = 4_000_000
 
 _RATIONAL = re.compile(r"-?(0|[1-9][0-9]*)(/[1-9][0-9]*)?")
+_INT = r"(?!-0(?:,|$))-?(?:0|[1-9][0-9]*)"
+_INTEGER_ROW = re.compile(rf"{_INT}(?:,{_INT})*")
+
+
+def _integer_row(row):
+    """The row as Python ints if it is a list of canonical integer strings, else None."""
+    if not row:
+        return []
+    if not all(type(x) is str and len(x) <= MAX_DIGITS for x in row):
+        return None
+    text = ",".join(row)
+    if text.count(",") != len(row) - 1 or not _INTEGER_ROW.fullmatch(text):
+        return None
+    return [int(x) for x in row]
 
 
 def _no_duplicates(pairs):
@@ -82,7 +96,7 @@ def rational(text, where):
         if q == 1 or gcd(p, q) != 1:
             raise Malformed(f"{where}: {text[:40]!r} is not in lowest terms")
         return Fraction(p, q)
-    return Fraction(int(text))
+    return int(text)  # integers stay Python ints: exact, and fast
 
 
 def integer(text, where):
@@ -127,7 +141,9 @@ def matrix(obj, where, decode=rational):
     for i, row in enumerate(rows):
         if not isinstance(row, list) or len(row) != n:
             raise Malformed(f"{where}: row {i} must have {n} entries")
-        out.append([decode(x, f"{where}[{i}][{j}]") for j, x in enumerate(row)])
+        fast = _integer_row(row)  # fast path: a row of canonical integers
+        out.append(fast if fast is not None else
+                   [decode(x, f"{where}[{i}][{j}]") for j, x in enumerate(row)])
     return Mat(m, n, out)
 
 
@@ -140,7 +156,7 @@ def sparse_matrix(obj, where):
     m, n = (count(v, f"{where}.shape", 0) for v in shape)
     if m > MAX_DIM or n > MAX_DIM or m * n > MAX_ENTRIES:
         raise ResourceCap(f"{where}: a {m} x {n} matrix exceeds the caps")
-    rows = [[Fraction(0)] * n for _ in range(m)]
+    rows = [[0] * n for _ in range(m)]
     last = -1
     if not isinstance(obj["nonzeros"], list):
         raise Malformed(f"{where}.nonzeros: expected a list")

@@ -100,14 +100,11 @@ def _nonsingular_minor(step, a, name):
     if len(rows) != len(cols):
         _shape_error(step, "rows and cols must have the same length")
     block = [[a.rows[i][j] for j in cols] for i in rows]
-    stated = step["det_residues"]
-    if not isinstance(stated, list) or len(stated) != len(arith.PRIMES):
-        raise Malformed(f"step {step['id']}: det_residues must list {len(arith.PRIMES)} residues")
-    stated = [integer(x, f"step {step['id']}.det_residues") for x in stated]
+    stated = integer(step["det_residue"], f"step {step['id']}.det_residue")
     verdict = arith.nonsingular(block, stated)
     if verdict is None:
-        _fail(step, f"determinant residues {stated} of {name}[I, J]",
-              f"{arith.determinant_residues(block)[0]}")
+        _fail(step, f"det {name}[I, J] = {stated} mod 2^61 - 1",
+              f"{arith.determinant_residue(block)[0]}")
     if not verdict:
         _fail(step, f"a non-zero {len(rows)} x {len(rows)} minor of {name}", "determinant 0")
     return rows, cols
@@ -116,7 +113,7 @@ def _nonsingular_minor(step, a, name):
 def rule_minor(env, step):
     """``rank(A) >= |I|`` from a non-zero minor ``det A[I, J]``."""
     fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix", "rows", "cols",
-                                         "det_residues"))
+                                         "det_residue"))
     name = step["matrix"]
     rows, _ = _nonsingular_minor(step, env.get(name, step), name)
     env.lower[name] = max(env.lower.get(name, 0), len(rows))
@@ -126,11 +123,11 @@ def rule_rank(env, step):
     """``rank(A) == r``: a non-zero r x r minor and an integer kernel of dimension n - r.
 
     With ``transposed`` the evidence is for A^T.  The kernel K has rows
-    ``pivot_part`` at the minor's columns J and the non-zero ``diagonal`` at
-    the other columns F (in order), so K[F, :] is diagonal: full column rank.
+    ``pivot_part`` at the minor's columns J and ``denominator`` times the
+    identity at the other columns F, so it has full column rank n - r.
     """
     fields(step, f"step {step['id']}",
-           ("id", "rule", "uses", "matrix", "rank", "transposed", "rows", "cols", "det_residues",
+           ("id", "rule", "uses", "matrix", "rank", "transposed", "rows", "cols", "det_residue",
             "kernel"))
     name = step["matrix"]
     a = env.get(name, step)
@@ -142,28 +139,23 @@ def rule_rank(env, step):
     rows, cols = _nonsingular_minor(step, Mat(m, n, rows_of), name)
     if len(rows) != r:
         _fail(step, f"a minor of size rank = {r}", f"size {len(rows)}")
-    kern = fields(step["kernel"], f"step {step['id']}.kernel", ("pivot_part", "diagonal"))
+    kern = fields(step["kernel"], f"step {step['id']}.kernel", ("pivot_part", "denominator"))
     part = matrix(kern["pivot_part"], f"step {step['id']}.kernel.pivot_part", integer)
-    diag = kern["diagonal"]
-    if (part.m, part.n) != (r, n - r) or not isinstance(diag, list) or len(diag) != n - r:
-        _shape_error(step, f"kernel must be {r} x {n - r} with {n - r} diagonal entries")
-    diag = [integer(x, f"step {step['id']}.kernel.diagonal") for x in diag]
-    for f, d in enumerate(diag):
-        column_gcd = d
-        for row in part.rows:
-            column_gcd = gcd(column_gcd, row[f])
-        if d <= 0 or column_gcd != 1:
-            _fail(step, "kernel columns primitive with a positive diagonal entry", f"column {f}")
+    if (part.m, part.n) != (r, n - r):
+        _shape_error(step, f"kernel pivot_part must be {r} x {n - r}")
+    d = integer(kern["denominator"], f"step {step['id']}.kernel.denominator")
+    common = d
+    for row in part.rows:
+        for x in row:
+            common = gcd(common, x)
+    if d <= 0 or common != 1:
+        _fail(step, "a positive kernel denominator coprime to pivot_part", f"{d}, gcd {common}")
     free = [j for j in range(n) if j not in set(cols)]
     for a, j in enumerate(cols):  # J is the greedy (RREF) pivot set: no later pivot is used
         if any(part.rows[a][f] for f, g in enumerate(free) if j > g):
             _fail(step, "pivot columns J in RREF order (free columns use earlier pivots only)",
                   f"column {j} used by an earlier free column")
-    ints = arith.integer_rows(rows_of)
-    # A K = A[:, J] P + A[:, F] diag(d): one packed product with stacked factors.
-    left = [[row[j] for j in cols] + [row[j] for j in free] for row in ints]
-    right = part.rows + [[d if f == g else 0 for g in range(n - r)] for f, d in enumerate(diag)]
-    if m and n - r and not arith.int_product_is_zero(left, right):
+    if m and n - r and not arith.kernel_vanishes(rows_of, cols, free, part.rows, d):
         _fail(step, f"A K = 0 for the kernel of {name}", "a non-zero entry")
     env.rank[name] = r
     env.lower[name] = max(env.lower.get(name, 0), r)

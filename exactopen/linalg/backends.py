@@ -1,6 +1,9 @@
 """Interchangeable exact elimination backends.
 
-``"flint"`` (python-flint ``fmpq_mat``) is the working backend; ``"sympy"``
+``"flint"`` (python-flint ``fmpq_mat``) is the working backend; ``"modular"``
+is the same with kernel identities checked by random projections modulo
+primes instead of exactly (for pipelines whose certificates the independent
+checker verifies anyway); ``"sympy"``
 (SymPy's sparse ``SDM`` representation of ``DomainMatrix`` over its pure
 Python rational field, so that it shares no code with FLINT) is the
 independent second one.  Each backend does one thing, reduced row echelon
@@ -17,7 +20,7 @@ import flint
 from ..errors import InputError
 from .matrix import Matrix
 
-BACKENDS = ("flint", "sympy")
+BACKENDS = ("flint", "modular", "sympy")
 
 
 def _flint_rref(A: Matrix) -> tuple[Matrix, tuple[int, ...]]:
@@ -47,7 +50,7 @@ def _sympy_rref(A: Matrix) -> tuple[Matrix, tuple[int, ...]]:
     return Matrix(out, ncols=n), tuple(pivots)
 
 
-_RREF = {"flint": _flint_rref, "sympy": _sympy_rref}
+_RREF = {"flint": _flint_rref, "modular": _flint_rref, "sympy": _sympy_rref}
 
 
 def rref(A: Matrix, backend: str = "flint") -> tuple[Matrix, tuple[int, ...]]:

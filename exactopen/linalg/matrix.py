@@ -61,7 +61,7 @@ class Matrix:
         Ragged rows, non-numbers, refused floats.
     """
 
-    __slots__ = ("_q",)
+    __slots__ = ("_q", "_cache")
 
     def __init__(self, rows: Sequence[Sequence] = (), ncols: int | None = None, *,
                  exact_floats: bool = False):
@@ -76,9 +76,15 @@ class Matrix:
             if len(row) != n:
                 raise InputError(f"row {i + 1} has {len(row)} entries, expected {n} (ragged rows)")
             for j, v in enumerate(row):
-                x = parse_rational(v, exact_floats=exact_floats, where=f"row {i + 1}, column {j + 1}")
-                flat.append(_fmpq(x))
+                kind = type(v)
+                if kind is int or kind is flint.fmpz or kind is flint.fmpq:
+                    flat.append(v)
+                else:
+                    x = parse_rational(v, exact_floats=exact_floats,
+                                       where=f"row {i + 1}, column {j + 1}")
+                    flat.append(_fmpq(x))
         self._q = flint.fmpq_mat(m, n, flat) if m * n else flint.fmpq_mat(m, n)
+        self._cache = {}  # derived facts (e.g. rank evidence); the entries never change
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -87,6 +93,7 @@ class Matrix:
         if isinstance(q, flint.fmpz_mat):
             q = flint.fmpq_mat(q)
         obj._q = q
+        obj._cache = {}
         return obj
 
     @classmethod
@@ -189,9 +196,11 @@ class Matrix:
         if self.ncols != other.nrows:
             raise InputError(f"cannot multiply a {self.nrows} x {self.ncols} matrix "
                              f"by a {other.nrows} x {other.ncols} matrix")
-        if self.ncols == 0:
+        if self.ncols * self.nrows * other.ncols == 0:
             return Matrix.zeros(self.nrows, other.ncols)
-        return Matrix._wrap(self._q * other._q)
+        (a, da), (b, db) = self._q.numer_denom(), other._q.numer_denom()
+        product = flint.fmpq_mat(a * b)  # integer products are much faster in FLINT
+        return Matrix._wrap(product if da * db == 1 else product / (da * db))
 
     def _same_shape(self, other: "Matrix", op: str) -> None:
         if self.shape != other.shape:
@@ -222,7 +231,7 @@ class Matrix:
         return hash((self.shape, tuple(tuple(r) for r in self.tolist())))
 
     def is_zero(self) -> bool:
-        return all(self._q[i, j] == 0 for i in range(self.nrows) for j in range(self.ncols))
+        return self.nrows * self.ncols == 0 or self._q == flint.fmpq_mat(self.nrows, self.ncols)
 
     def frobenius_squared(self) -> Fraction:
         """``||A||_F^2``, exactly."""
@@ -232,17 +241,32 @@ class Matrix:
         return f"Matrix({[[str(x) for x in r] for r in self.tolist()]}, ncols={self.ncols})"
 
 
-def primitive_integer_vector(v: Sequence[Fraction]) -> list[int]:
-    """Scale a rational vector to coprime integers, first non-zero entry positive."""
-    d = 1
-    for x in v:
-        d = lcm(d, Fraction(x).denominator)
-    ints = [int(Fraction(x) * d) for x in v]
+def primitive_columns(M: "Matrix") -> "Matrix":
+    """Each column scaled to coprime integers, its first non-zero entry positive."""
+    m, n = M.shape
+    if m * n == 0:
+        return M
+    cols = [primitive_integer_vector(c) for c in M.T.to_flint().tolist()] \
+        if M._q.numer_denom()[1] != 1 else \
+        [_primitive_ints([int(x) for x in c]) for c in M.T.to_flint().numer_denom()[0].tolist()]
+    return Matrix.from_flint(flint.fmpz_mat(cols).transpose())
+
+
+def _primitive_ints(ints: list[int]) -> list[int]:
     g = 0
     for x in ints:
         g = gcd(g, x)
     if g == 0:
         return ints
-    ints = [x // g for x in ints]
     first = next(x for x in ints if x)
-    return [-x for x in ints] if first < 0 else ints
+    g = -g if first < 0 else g
+    return [x // g for x in ints]
+
+
+def primitive_integer_vector(v: Sequence) -> list[int]:
+    """Scale a rational vector to coprime integers, first non-zero entry positive."""
+    v = [Fraction(int(x.p), int(x.q)) if type(x) is flint.fmpq else Fraction(x) for x in v]
+    d = 1
+    for x in v:
+        d = lcm(d, x.denominator)
+    return _primitive_ints([int(x * d) for x in v])
