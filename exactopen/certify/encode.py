@@ -32,8 +32,8 @@ def encode_matrix(A: Matrix | list, ncols: int | None = None) -> dict:
 def encode_sparse(A: Matrix) -> dict:
     """``{"shape": [m, n], "nonzeros": [[i, j, "v"], ...]}``, row-major: witnesses and curves
     carry only the entries that matter."""
-    nonzeros = [[i, j, encode_rational(x)] for i, row in enumerate(A.tolist())
-                for j, x in enumerate(row) if x]
+    nonzeros = [[i, j, str(x)] for i, row in enumerate(A.to_flint().tolist())
+                for j, x in enumerate(row) if x != 0]
     return {"shape": [A.nrows, A.ncols], "nonzeros": nonzeros}
 
 

@@ -8,7 +8,8 @@ from ..checker.arith import PRIME
 from ..linalg import Matrix
 from ..linalg.rank_evidence import rank_evidence
 from ..numbers import encode_rational
-from .encode import encode_matrix
+from ..linalg.sparse import cover_certificate, density
+from .encode import encode_matrix, encode_sparse
 from .proof import Proof, certificate
 
 
@@ -41,6 +42,10 @@ def add_minor_step(proof: Proof, name: str, A: Matrix, rows, cols) -> None:
               det_residue=det_residue(A, rows, cols))
 
 
+#: Below this fraction of non-zeros a claim matrix is written sparse and a vertex cover is tried.
+SPARSE = 0.1
+
+
 def rank_certificate(A: Matrix, backend: str = "flint") -> tuple[int, dict]:
     """Return ``(rank, certificate)`` for ``A``.
 
@@ -51,5 +56,14 @@ def rank_certificate(A: Matrix, backend: str = "flint") -> tuple[int, dict]:
     (1, 'rank', 'holds')
     """
     proof = Proof(["A"])
-    r = add_rank_step(proof, "A", A, backend)
-    return r, certificate("rank", {"matrix": encode_matrix(A), "rank": r}, "holds", proof)
+    sparse = density(A) < SPARSE
+    cover = cover_certificate(A, exact=backend != "modular") if sparse else None
+    if cover:
+        cover_rows, cover_cols, minor_rows, minor_cols = cover
+        proof.add("vertex-cover", reads=["A"], matrix="A", rows=cover_rows, cols=cover_cols)
+        add_minor_step(proof, "A", A, minor_rows, minor_cols)
+        r = len(minor_rows)
+    else:
+        r = add_rank_step(proof, "A", A, backend)
+    claim = {"matrix": encode_sparse(A) if sparse else encode_matrix(A), "rank": r}
+    return r, certificate("rank", claim, "holds", proof)

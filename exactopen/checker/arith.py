@@ -32,7 +32,50 @@ def integer_rows(rows):
     return out
 
 
+def _det_mod_p_sparse(rows, p):
+    """Determinant modulo p by elimination on {column: value} rows (little fill-in when sparse)."""
+    n = len(rows)
+    pending = {i: {j: x % p for j, x in enumerate(r) if x % p} for i, r in enumerate(rows)}
+    det, chosen = 1, []
+    for c in range(n):
+        holders = [i for i, r in pending.items() if c in r]
+        if not holders:
+            return 0
+        k = min(holders, key=lambda i: (len(pending[i]), i))
+        pivot_row = pending.pop(k)
+        chosen.append(k)
+        det = det * pivot_row[c] % p
+        inverse = pow(pivot_row[c], p - 2, p)
+        for i in holders:
+            if i == k:
+                continue
+            r = pending[i]
+            f = r[c] * inverse % p
+            for j, x in pivot_row.items():
+                v = (r.get(j, 0) - f * x) % p
+                if v:
+                    r[j] = v
+                else:
+                    r.pop(j, None)
+    seen, sign = [False] * n, 1  # sign of the permutation column c -> row chosen[c]
+    for start in range(n):
+        length, j = 0, start
+        while not seen[j]:
+            seen[j], j, length = True, chosen[j], length + 1
+        if length and length % 2 == 0:
+            sign = -sign
+    return det * sign % p
+
+
 def _det_mod_p(rows, p):
+    """Determinant modulo p: sparse elimination when under a quarter of the entries are non-zero."""
+    n = len(rows)
+    if n > 8 and sum(1 for r in rows for x in r if x) < n * n // 4:
+        return _det_mod_p_sparse(rows, p)
+    return _det_mod_p_dense(rows, p)
+
+
+def _det_mod_p_dense(rows, p):
     a = [[x % p for x in r] for r in rows]
     n = len(a)
     det = 1

@@ -173,6 +173,13 @@ def sparse_matrix(obj, where):
     return Mat(m, n, rows)
 
 
+def any_matrix(obj, where):
+    """A dense or a sparse matrix, told apart by its fields."""
+    if isinstance(obj, dict) and "nonzeros" in obj:
+        return sparse_matrix(obj, where)
+    return matrix(obj, where)
+
+
 class Mat:
     """A checked matrix: its shape and its rows of Fractions (or ints)."""
 

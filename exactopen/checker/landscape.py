@@ -11,6 +11,8 @@ series) matrix is the list of its coefficient matrices, lowest degree first.
 
 from fractions import Fraction
 
+from .arith import add, transpose
+
 ZERO = Fraction(0)
 
 
@@ -26,14 +28,6 @@ def eye(n):
 
 def zeros(m, n):
     return [[ZERO] * n for _ in range(m)]
-
-
-def add(a, b):
-    return [[x + y for x, y in zip(r, s)] for r, s in zip(a, b)]
-
-
-def transpose(a, n):
-    return [list(c) for c in zip(*a)] if a else [[] for _ in range(n)]
 
 
 def series_mul(p, q, m, n, deg=None):

@@ -27,6 +27,7 @@ class Env:
         self.network = None     # landscape.Network of the claim
         self.rank = {}          # name -> exact rank
         self.lower = {}         # name -> proven lower bound on the rank
+        self.upper = {}         # name -> proven upper bound on the rank
         self.zero, self.nonzero = set(), set()
         self.facts = {}         # (fact, point) -> value
 
@@ -93,6 +94,36 @@ def rule_sum(env, step):
     env.define("+".join(names), Mat(a.m, a.n, arith.add(a.rows, b.rows)), step["id"])
 
 
+def _bound(env, name, lower=None, upper=None):
+    """Record rank bounds; when they meet, the rank is known."""
+    if lower is not None:
+        env.lower[name] = max(env.lower.get(name, 0), lower)
+    if upper is not None:
+        env.upper[name] = min(env.upper.get(name, upper), upper)
+    if name in env.upper and env.lower.get(name, -1) == env.upper[name]:
+        env.rank[name] = env.upper[name]
+
+
+def rule_vertex_cover(env, step):
+    """``rank(A) <= |R| + |C|``: every non-zero entry lies in a row of R or a column of C.
+
+    (A is then a sum of |R| rows and |C| columns, each of rank <= 1; König's
+    theorem makes such covers as small as a maximum matching of the pattern.)
+    """
+    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix", "rows", "cols"))
+    name = step["matrix"]
+    a = env.get(name, step)
+    rows = set(index_list(step["rows"], f"step {step['id']}.rows", a.m))
+    cols = set(index_list(step["cols"], f"step {step['id']}.cols", a.n))
+    for i, row in enumerate(a.rows):
+        if i not in rows:
+            for j, x in enumerate(row):
+                if x and j not in cols:
+                    _fail(step, f"every non-zero of {name} in a covering row or column",
+                          f"entry ({i}, {j}) uncovered")
+    _bound(env, name, upper=len(rows) + len(cols))
+
+
 def _nonsingular_minor(step, a, name):
     """Check ``det a[I, J] != 0`` for the step's rows I and cols J; return them."""
     rows = index_list(step["rows"], f"step {step['id']}.rows", a.m)
@@ -116,7 +147,7 @@ def rule_minor(env, step):
                                          "det_residue"))
     name = step["matrix"]
     rows, _ = _nonsingular_minor(step, env.get(name, step), name)
-    env.lower[name] = max(env.lower.get(name, 0), len(rows))
+    _bound(env, name, lower=len(rows))
 
 
 def rule_rank(env, step):
@@ -157,8 +188,7 @@ def rule_rank(env, step):
                   f"column {j} used by an earlier free column")
     if m and n - r and not arith.kernel_vanishes(rows_of, cols, free, part.rows, d):
         _fail(step, f"A K = 0 for the kernel of {name}", "a non-zero entry")
-    env.rank[name] = r
-    env.lower[name] = max(env.lower.get(name, 0), r)
+    _bound(env, name, lower=r, upper=r)
 
 
 def rule_zero(env, step):
@@ -395,4 +425,5 @@ RULES = {
     "descent-curve": rule_descent_curve,
     "chart-minimum": rule_chart_minimum,
     "lift": rule_lift,
+    "vertex-cover": rule_vertex_cover,
 }

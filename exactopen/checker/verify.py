@@ -11,7 +11,7 @@ import json
 
 from . import conclude
 from .errors import Malformed, NotVerified
-from .jsonload import count, fields, loads, matrix
+from .jsonload import any_matrix, count, fields, loads, matrix
 from .landscape import Network
 from .rules import RULES, Env
 
@@ -49,7 +49,7 @@ def _load_claim(env, kind, claim):
     conclusion, required, optional = conclude.KINDS[kind]
     fields(claim, "claim", required, optional)
     if kind == "rank":
-        env.define("A", matrix(claim["matrix"], "claim.matrix"), 0)
+        env.define("A", any_matrix(claim["matrix"], "claim.matrix"), 0)
         count(claim["rank"], "claim.rank", 0)
     elif kind == "local-openness":
         w1, w2 = matrix(claim["W1"], "claim.W1"), matrix(claim["W2"], "claim.W2")

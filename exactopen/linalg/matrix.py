@@ -169,6 +169,9 @@ class Matrix:
     def integer_rows(self) -> flint.fmpz_mat:
         """Each row scaled by the lcm of its denominators: same rank and kernel."""
         m, n = self.shape
+        numerators, denominator = self._q.numer_denom()
+        if denominator == 1:
+            return numerators
         z = flint.fmpz_mat(m, n)
         for i in range(m):
             row = [self._q[i, j] for j in range(n)]
