@@ -32,6 +32,13 @@ A matrix is a file or an inline string:
 """
 
 
+def _progress(args, total: int, what: str):
+    """A progress bar on standard error; silent when it is not a terminal or with --quiet."""
+    from tqdm import tqdm
+    return tqdm(total=total, desc=what, file=sys.stderr, leave=False,
+                disable=True if getattr(args, "quiet", False) else None)
+
+
 def _say(args, text: str) -> None:
     if not getattr(args, "quiet", False):
         print(text)
@@ -98,8 +105,9 @@ def cmd_gallery(args) -> int:
     from .certify.encode import write_atomic
     from .gallery import gallery_files
 
-    built = gallery_files(progress=None if args.quiet else
-                          (lambda name: print(f"building {name}", file=sys.stderr)))
+    from .gallery import entries
+    with _progress(args, len(entries()), "building the gallery") as bar:
+        built = gallery_files(progress=lambda name: bar.update(1))
     os.makedirs(args.out, exist_ok=True)
     stale = []
     for name, text in built.items():
@@ -143,9 +151,11 @@ def cmd_demo(args) -> int:
     from .certify.encode import write_atomic
     from .gallery import build_gallery
 
+    from .gallery import entries
     with tempfile.TemporaryDirectory(prefix="exactopen-demo-") as directory:
         print(f"regenerating the gallery in {directory}", file=sys.stderr)
-        built = build_gallery()
+        with _progress(args, len(entries()), "building") as bar:
+            built = build_gallery(progress=lambda name: bar.update(1))
         for name, text in built.items():
             write_atomic(os.path.join(directory, name), text)
         code = _verify_directory(directory, list(built))
@@ -262,16 +272,8 @@ def cmd_probe(args) -> int:
             raise InputError("--radii: every radius must be positive")
     if not 1 <= args.samples <= 1000:
         raise InputError("--samples must be between 1 and 1000")
-    total = len(radii) * args.samples
-    done = [0]
-
-    def progress():
-        done[0] += 1
-        if sys.stderr.isatty() and not args.quiet:
-            print(f"\rlifting {done[0]}/{total}", end="" if done[0] < total else "\n",
-                  file=sys.stderr)
-
-    rows, exponent = probe(W1, W2, radii, args.samples, args.seed, progress)
+    with _progress(args, len(radii) * args.samples, "lifting") as bar:
+        rows, exponent = probe(W1, W2, radii, args.samples, args.seed, lambda: bar.update(1))
     print(f"{'radius':>10}  {'delta (median)':>15}  {'worst reach':>12}")
     for row in rows:
         print(f"{str(row.radius):>10}  {row.delta:15.4e}  {row.worst_reach:12.4e}")
@@ -282,7 +284,41 @@ def cmd_probe(args) -> int:
     return EXIT_OK
 
 
+def cmd_explain(args) -> int:
+    from .certify.encode import write_atomic
+    from .report import NotExplainable, explain, render_html, render_markdown
+
+    try:
+        with open(args.certificate, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{args.certificate}: cannot read: {exc}") from None
+    try:
+        blocks = explain(text)
+    except NotExplainable as exc:
+        print(f"{args.certificate}: {exc}; there is no proof to explain", file=sys.stderr)
+        return EXIT_NOT_VERIFIED
+    rendered = render_html(blocks) if args.format == "html" else render_markdown(blocks)
+    if args.output:
+        write_atomic(args.output, rendered)
+        print(f"proof written to {args.output}")
+    else:
+        sys.stdout.write(rendered)
+    return EXIT_OK
+
+
 def _register_later_commands(sub, fmt) -> None:
+    p = sub.add_parser("explain", help="a certificate as a readable proof (Markdown or HTML)",
+                       description="Verify a certificate with the independent checker, then "
+                                   "write it as a proof a person can read: the claim, the "
+                                   "theorem used, each verified fact with its numbers, and why "
+                                   "the verdict follows. HTML is one self-contained file. "
+                                   "Exit 1 if the certificate does not verify.")
+    p.add_argument("certificate", metavar="CERT.json")
+    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(func=cmd_explain)
+
     p = sub.add_parser("lift", help="exact nearby factors W1' W2' = Z' for an open pair",
                        formatter_class=fmt,
                        description="For a locally open pair and a target Z' in the range near "
