@@ -245,31 +245,32 @@ class Matrix:
 
 
 def primitive_columns(M: "Matrix") -> "Matrix":
-    """Each column scaled to coprime integers, its first non-zero entry positive."""
+    """Each column scaled by a positive rational to coprime integers (signs kept)."""
     m, n = M.shape
     if m * n == 0:
         return M
-    cols = [primitive_integer_vector(c) for c in M.T.to_flint().tolist()] \
+    cols = [primitive_integer_vector(c, keep_sign=True) for c in M.T.to_flint().tolist()] \
         if M._q.numer_denom()[1] != 1 else \
-        [_primitive_ints([int(x) for x in c]) for c in M.T.to_flint().numer_denom()[0].tolist()]
+        [_primitive_ints([int(x) for x in c], True) for c in M.T.to_flint().numer_denom()[0].tolist()]
     return Matrix.from_flint(flint.fmpz_mat(cols).transpose())
 
 
-def _primitive_ints(ints: list[int]) -> list[int]:
+def _primitive_ints(ints: list[int], keep_sign: bool = False) -> list[int]:
     g = 0
     for x in ints:
         g = gcd(g, x)
     if g == 0:
         return ints
     first = next(x for x in ints if x)
-    g = -g if first < 0 else g
+    g = -g if first < 0 and not keep_sign else g
     return [x // g for x in ints]
 
 
-def primitive_integer_vector(v: Sequence) -> list[int]:
-    """Scale a rational vector to coprime integers, first non-zero entry positive."""
+def primitive_integer_vector(v: Sequence, keep_sign: bool = False) -> list[int]:
+    """Scale a rational vector to coprime integers, first non-zero entry positive
+    (or, with ``keep_sign``, by a positive factor only)."""
     v = [Fraction(int(x.p), int(x.q)) if type(x) is flint.fmpq else Fraction(x) for x in v]
     d = 1
     for x in v:
         d = lcm(d, x.denominator)
-    return _primitive_ints([int(x * d) for x in v])
+    return _primitive_ints([int(x * d) for x in v], keep_sign)

@@ -51,7 +51,7 @@ def null_space(A: Matrix, backend: str = "flint") -> Matrix:
         v[f] = 1
         for i, p in enumerate(pivots):
             v[p] = -R[i, f]
-        basis.append(primitive_integer_vector(v))
+        basis.append(primitive_integer_vector(v, keep_sign=True))
     return Matrix.from_columns(basis, n)
 
 
@@ -92,5 +92,5 @@ def intersection(U: Matrix, V: Matrix, backend: str = "flint") -> Matrix:
     K = null_space(Matrix.hstack(U, V), backend)
     if K.ncols == 0:
         return Matrix.zeros(U.nrows, 0)
-    W = U @ K.submatrix(range(U.ncols), range(K.ncols))
-    return column_space(W, backend)
+    W = column_space(U @ K.submatrix(range(U.ncols), range(K.ncols)), backend)
+    return Matrix.from_columns([primitive_integer_vector(c) for c in W.columns()], U.nrows)
