@@ -365,6 +365,9 @@ def main(argv=None) -> int:
     except InternalError as exc:
         print(f"exactopen: internal error (please report): {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+    except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
         print(f"exactopen: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -22,6 +22,10 @@ def check_text(text):
     except CheckerError as exc:
         kind = {2: "malformed: ", 3: "resource cap: "}.get(exc.exit_code, "")
         return exc.exit_code, f"NOT VERIFIED: {kind}{exc}"
+    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            RecursionError) as exc:
+        # never accept what could not be checked; report it as a defect of the certificate
+        return 1, f"NOT VERIFIED: the certificate could not be checked ({type(exc).__name__}: {exc})"
     return 0, "VERIFIED"
 
 

@@ -28,7 +28,7 @@ def integer_rows(rows):
         d = 1
         for x in row:
             d = lcm(d, x.denominator)
-        out.append(row if d == 1 else [int(x * d) for x in row])
+        out.append([int(x * d) for x in row])
     return out
 
 
@@ -150,7 +150,7 @@ def int_matmul(a_rows, b_rows, n):
     """Exact product of integer matrices (a: m x k, b: k x n) by packed rows."""
     amax = max((sum(abs(x) for x in r) for r in a_rows), default=0)
     bmax = max((abs(x) for r in b_rows for x in r), default=0)
-    nbytes = _slot_bytes(amax * bmax)
+    nbytes = _slot_bytes(max(amax * bmax, bmax))  # slots hold B's entries and every sum
     packed = [_pack(r, nbytes) for r in b_rows]
     half = 1 << (8 * nbytes - 1)
     offset = int.from_bytes(half.to_bytes(nbytes, "little") * n, "little")
@@ -174,7 +174,7 @@ def kernel_vanishes(rows, cols, free, pivot_part, d):
     pmax = max((abs(x) for r in pivot_part for x in r), default=0)
     amax = max((abs(x) for r in ints for x in r), default=0)
     jsum = max((sum(abs(r[j]) for j in cols) for r in ints), default=0)
-    nbytes = _slot_bytes(jsum * pmax + d * amax)
+    nbytes = _slot_bytes(max(pmax, amax, jsum * pmax + d * amax))
     packed = [_pack(r, nbytes) for r in pivot_part]
     for row in ints:
         s = sum(row[j] * p for j, p in zip(cols, packed) if row[j])
@@ -191,14 +191,14 @@ def matmul(a_rows, b_rows, k, n):
     for r in b_rows:
         for x in r:
             bden = lcm(bden, x.denominator)
-    b_int = b_rows if bden == 1 else [[int(x * bden) for x in r] for r in b_rows]
+    b_int = [[int(x * bden) for x in r] for r in b_rows]
     aden, a_int = [], []
     for r in a_rows:
         d = 1
         for x in r:
             d = lcm(d, x.denominator)
         aden.append(d * bden)
-        a_int.append(r if d == 1 else [int(x * d) for x in r])
+        a_int.append([int(x * d) for x in r])
     prod = int_matmul(a_int, b_int, n)
     return [r if d == 1 else [Fraction(x, d) for x in r] for r, d in zip(prod, aden)]
 
