@@ -99,3 +99,25 @@ def test_certificate_is_deterministic():
     A = low_rank(random.Random(3), 12, 9, 4)
     assert dumps(rank_certificate(A)[1]) == dumps(rank_certificate(Matrix(A.tolist()))[1])
     json.loads(dumps(rank_certificate(A)[1]))
+
+
+def test_large_minors_carry_an_inverse_and_tampering_fails():
+    rng = random.Random(11)
+    A = Matrix([[rng.randint(-9, 9) for _ in range(60)] for _ in range(60)])
+    r, cert = rank_certificate(A)
+    step = cert["steps"][0]
+    assert r == 60 and "inverse" in step and "det_residue" not in step
+    assert _verify(cert) == (0, "VERIFIED")
+    bad = copy.deepcopy(cert)
+    x = int(step["inverse"]["rows"][3][5])
+    bad["steps"][0]["inverse"]["rows"][3][5] = str((x + 1) % (2 ** 61 - 1))
+    assert _verify(bad)[0] == 1
+    both = copy.deepcopy(cert)
+    both["steps"][0]["det_residue"] = "1"
+    assert _verify(both)[0] == 2
+    neither = copy.deepcopy(cert)
+    del neither["steps"][0]["inverse"]
+    assert _verify(neither)[0] == 2
+    out_of_range = copy.deepcopy(cert)
+    out_of_range["steps"][0]["inverse"]["rows"][0][0] = str(2 ** 61 + 5)
+    assert _verify(out_of_range)[0] == 1

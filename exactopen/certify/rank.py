@@ -13,10 +13,22 @@ from .encode import encode_matrix, encode_sparse
 from .proof import Proof, certificate
 
 
-def det_residue(A: Matrix, rows, cols) -> str:
-    """det A[rows, cols] (block rows scaled to integers) modulo the checker's prime 2^61 - 1."""
-    block = A.submatrix(rows, cols).integer_rows()
-    return str(int(flint.nmod_mat(block, PRIME).det())) if rows else "1"
+#: Minors at least this large carry an inverse modulo p (checked by one packed product)
+#: instead of a determinant residue (checked by an elimination in pure Python).
+INVERSE_FROM = 48
+
+
+def minor_evidence(A: Matrix, rows, cols) -> dict:
+    """Evidence that ``A[rows, cols]`` (rows scaled to integers) is non-singular modulo 2^61 - 1."""
+    if not rows:
+        return {"det_residue": "1"}
+    block = flint.nmod_mat(A.submatrix(rows, cols).integer_rows(), PRIME)
+    det = int(block.det())
+    if len(rows) < INVERSE_FROM or det == 0:
+        return {"det_residue": str(det)}
+    inverse = block.inv()
+    return {"inverse": {"shape": [len(rows), len(rows)],
+                        "rows": [[str(int(x)) for x in row] for row in inverse.tolist()]}}
 
 
 def add_rank_step(proof: Proof, name: str, A: Matrix, backend: str = "flint") -> int:
@@ -30,7 +42,7 @@ def add_rank_step(proof: Proof, name: str, A: Matrix, backend: str = "flint") ->
     free = oriented.ncols - ev.rank
     proof.add("rank", reads=[name], matrix=name, rank=ev.rank, transposed=ev.transposed,
               rows=list(ev.rows), cols=list(ev.cols),
-              det_residue=det_residue(oriented, ev.rows, ev.cols),
+              **minor_evidence(oriented, ev.rows, ev.cols),
               kernel={"pivot_part": encode_matrix(ev.kernel_pivot_part, ncols=free),
                       "denominator": encode_rational(ev.kernel_denominator)})
     return ev.rank
@@ -39,7 +51,7 @@ def add_rank_step(proof: Proof, name: str, A: Matrix, backend: str = "flint") ->
 def add_minor_step(proof: Proof, name: str, A: Matrix, rows, cols) -> None:
     """Add a ``minor`` step: ``det A[rows, cols] != 0`` proves ``rank(A) >= len(rows)``."""
     proof.add("minor", reads=[name], matrix=name, rows=list(rows), cols=list(cols),
-              det_residue=det_residue(A, rows, cols))
+              **minor_evidence(A, rows, cols))
 
 
 #: Below this fraction of non-zeros a claim matrix is written sparse and a vertex cover is tried.

@@ -133,6 +133,15 @@ def nonsingular(rows, stated):
     return residue != 0 or bareiss_det(ints) != 0
 
 
+def inverse_mod_p_holds(ints, inverse):
+    """``B C = I`` modulo :data:`PRIME` for an integer block B and C with entries in [0, p)."""
+    p = PRIME
+    if any(not 0 <= x < p for row in inverse for x in row):
+        return False
+    product = int_matmul([[x % p for x in row] for row in ints], inverse, len(inverse))
+    return all((x - (i == j)) % p == 0 for i, row in enumerate(product) for j, x in enumerate(row))
+
+
 def _slot_bytes(bound):
     """Bytes per slot so that every value of absolute value <= bound fits, signed."""
     return (bound.bit_length() + 2 + 7) // 8

@@ -131,6 +131,15 @@ def _nonsingular_minor(step, a, name):
     if len(rows) != len(cols):
         _shape_error(step, "rows and cols must have the same length")
     block = [[a.rows[i][j] for j in cols] for i in rows]
+    if ("det_residue" in step) == ("inverse" in step):
+        raise Malformed(f"step {step['id']}: give det_residue or inverse, exactly one")
+    if "inverse" in step:  # B C = I modulo p, B the row-scaled integer block: det B != 0 mod p
+        inverse = matrix(step["inverse"], f"step {step['id']}.inverse", integer)
+        if (inverse.m, inverse.n) != (len(rows), len(rows)):
+            _shape_error(step, f"inverse must be {len(rows)} x {len(rows)}")
+        if not arith.inverse_mod_p_holds(arith.integer_rows(block), inverse.rows):
+            _fail(step, f"inverse of {name}[I, J] modulo 2^61 - 1", "another matrix")
+        return rows, cols
     stated = integer(step["det_residue"], f"step {step['id']}.det_residue")
     verdict = arith.nonsingular(block, stated)
     if verdict is None:
@@ -143,8 +152,8 @@ def _nonsingular_minor(step, a, name):
 
 def rule_minor(env, step):
     """``rank(A) >= |I|`` from a non-zero minor ``det A[I, J]``."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix", "rows", "cols",
-                                         "det_residue"))
+    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix", "rows", "cols"),
+           ("det_residue", "inverse"))
     name = step["matrix"]
     rows, _ = _nonsingular_minor(step, env.get(name, step), name)
     _bound(env, name, lower=len(rows))
@@ -158,8 +167,8 @@ def rule_rank(env, step):
     identity at the other columns F, so it has full column rank n - r.
     """
     fields(step, f"step {step['id']}",
-           ("id", "rule", "uses", "matrix", "rank", "transposed", "rows", "cols", "det_residue",
-            "kernel"))
+           ("id", "rule", "uses", "matrix", "rank", "transposed", "rows", "cols", "kernel"),
+           ("det_residue", "inverse"))
     name = step["matrix"]
     a = env.get(name, step)
     if not isinstance(step["transposed"], bool):
