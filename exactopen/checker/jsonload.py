@@ -125,15 +125,20 @@ def index_list(value, where, bound):
     return out
 
 
-def matrix(obj, where, decode=rational):
-    """Decode ``{"shape": [m, n], "rows": [[...], ...]}`` into a list of rows."""
-    fields(obj, where, ("shape", "rows"))
-    shape = obj["shape"]
+def _shape(shape, where):
+    """``[m, n]`` within the caps."""
     if not isinstance(shape, list) or len(shape) != 2:
         raise Malformed(f"{where}: shape must be [rows, columns]")
     m, n = (count(v, f"{where}.shape", 0) for v in shape)
     if m > MAX_DIM or n > MAX_DIM or m * n > MAX_ENTRIES:
         raise ResourceCap(f"{where}: a {m} x {n} matrix exceeds the caps")
+    return m, n
+
+
+def matrix(obj, where, decode=rational):
+    """Decode ``{"shape": [m, n], "rows": [[...], ...]}`` into a list of rows."""
+    fields(obj, where, ("shape", "rows"))
+    m, n = _shape(obj["shape"], where)
     rows = obj["rows"]
     if not isinstance(rows, list) or len(rows) != m:
         raise Malformed(f"{where}: expected {m} rows")
@@ -150,12 +155,7 @@ def matrix(obj, where, decode=rational):
 def sparse_matrix(obj, where):
     """Decode ``{"shape": [m, n], "nonzeros": [[i, j, "v"], ...]}`` (row-major, v != 0)."""
     fields(obj, where, ("shape", "nonzeros"))
-    shape = obj["shape"]
-    if not isinstance(shape, list) or len(shape) != 2:
-        raise Malformed(f"{where}: shape must be [rows, columns]")
-    m, n = (count(v, f"{where}.shape", 0) for v in shape)
-    if m > MAX_DIM or n > MAX_DIM or m * n > MAX_ENTRIES:
-        raise ResourceCap(f"{where}: a {m} x {n} matrix exceeds the caps")
+    m, n = _shape(obj["shape"], where)
     rows = [[0] * n for _ in range(m)]
     last = -1
     if not isinstance(obj["nonzeros"], list):
