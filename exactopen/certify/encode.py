@@ -22,11 +22,13 @@ VERSION = 1
 def encode_matrix(A: Matrix | list, ncols: int | None = None) -> dict:
     """``{"shape": [m, n], "rows": [[...]]}`` with canonical rational strings."""
     if isinstance(A, Matrix):  # FLINT prints rationals canonically: "p" or "p/q" reduced, q > 0
-        return {"shape": [A.nrows, A.ncols],
-                "rows": [[str(x) for x in r] for r in A.to_flint().tolist()] if A.ncols else
-                [[] for _ in range(A.nrows)]}
+        numerators, denominator = A.to_flint().numer_denom()
+        entries = numerators if denominator == 1 else A.to_flint()
+        return {"shape": [A.nrows, A.ncols], "rows": [[str(x) for x in r] for r in entries.tolist()]}
     n = ncols if ncols is not None else len(A[0])
-    return {"shape": [len(A), n], "rows": [[encode_rational(Fraction(x)) for x in r] for r in A]}
+    return {"shape": [len(A), n],
+            "rows": [[str(x) if type(x) is int else encode_rational(Fraction(x)) for x in r]
+                     for r in A]}
 
 
 def encode_sparse(A: Matrix) -> dict:
