@@ -366,7 +366,10 @@ def main(argv=None) -> int:
         print(f"exactopen: internal error (please report): {exc}", file=sys.stderr)
         return EXIT_INTERNAL
     except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        try:  # keep the interpreter's final flush from failing again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
         return EXIT_OK
     except OSError as exc:
         print(f"exactopen: error: {exc}", file=sys.stderr)

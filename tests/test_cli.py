@@ -160,3 +160,34 @@ def test_network_commands(capsys, tmp_path):
     net.write_text(json.dumps({"layers": [[[0, 0]], [[2, 0]]]}))
     code, _, err = run(capsys, "network-open", str(net))
     assert code == 2 and "missing Y" in err
+
+
+def test_output_into_missing_directory(capsys, tmp_path):
+    code, _, err = run(capsys, "rank", "1 2; 3 4", "-o", str(tmp_path / "no" / "such" / "c.json"))
+    assert code == 2 and "exactopen: error:" in err and "No such file or directory" in err
+
+
+@pytest.mark.parametrize("exception, code, message", [
+    (KeyboardInterrupt, 130, "interrupted; nothing was written"),
+    (BrokenPipeError, 0, ""),
+])
+def test_interrupt_and_closed_pipe(capsys, monkeypatch, exception, code, message):
+    import exactopen.openness
+
+    def stop(*args, **kwargs):
+        raise exception()
+    monkeypatch.setattr(exactopen.openness, "analyze", stop)
+    got, _, err = run(capsys, "certify", "[[1]]", "[[1]]")
+    assert got == code and message in err
+
+
+def test_no_check_writes_without_the_checker(capsys, tmp_path):
+    out = tmp_path / "c.json"
+    code, text, _ = run(capsys, "rank", "1 2; 2 4", "-o", str(out), "--no-check")
+    assert code == 0 and "(written)" in text
+    assert run(capsys, "verify", str(out))[0] == 0
+
+
+def test_quiet_prints_only_the_result(capsys, tmp_path):
+    code, text, err = run(capsys, "rank", "1 2; 2 4", "-o", str(tmp_path / "c.json"), "-q")
+    assert code == 0 and text.strip() == "rank = 1 (2 x 2 matrix)" and err == ""
