@@ -36,8 +36,8 @@ _CANONICAL = re.compile(r"-?(0|[1-9]\d*)(/[1-9]\d*)?")
 FLOAT_REFUSED = (
     "is a binary float; exactopen computes exactly and will not guess what it "
     "stands for. Give it as an integer, a string like '3/10' or '0.3', or pass "
-    "exact_floats=True (command line: --exact-floats) to use the float's exact "
-    "binary value"
+    "exact_floats=True to use the float's exact binary value (files need no option: "
+    "decimals there are read exactly)"
 )
 
 
