@@ -111,8 +111,6 @@ def work_rank(n, kind, repeat, with_sympy):
 
 
 def work_theorem2(n, repeat):
-    import flint
-
     from exactopen.certify.encode import dumps
     from exactopen.certify.openness import openness_certificate
     from exactopen.certify.rank import rank_certificate

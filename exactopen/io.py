@@ -26,7 +26,7 @@ import os
 from .errors import InputError, ResourceLimitError
 from .linalg import Matrix
 from .linalg.matrix import MAX_DIM, MAX_ENTRIES, check_size
-from .numbers import MAX_NUMBER_CHARS, parse_rational
+from .numbers import parse_rational
 
 #: Largest matrix file read (bytes).
 MAX_FILE_BYTES = 256 * 1024 * 1024

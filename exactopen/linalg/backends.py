@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import flint
-
 from ..errors import InputError
 from .matrix import Matrix
 

@@ -68,7 +68,7 @@ def cmd_counterexample(args, write_certificate) -> int:
         print(f"construction (p1 = {construction.p1}): X = I, Y = e_dh e_d0^T, identity blocks, "
               f"layer {construction.p1 + 1} zero; loss {construction.network.loss()}")
         print("certified: critical point, Hessian positive semidefinite, rank(Y) = 1 < "
-              f"min(d_0, d_h), a point with loss 0")
+              "min(d_0, d_h), a point with loss 0")
         print(f"refuted: local minimality; along the descent curve L(t) - L(0) = {poly}"
               f" < 0 for 0 < t <= {curve['t0']}")
         print("verdict: NOT a local minimum (the paper's counterexample fails for the square loss)")
