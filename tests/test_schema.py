@@ -29,3 +29,22 @@ def test_schema_rejects_structural_errors(name):
     doc = json.loads((ROOT / "tests" / "malformed" / f"{name}.json").read_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+def test_sparse_rank_and_lift_certificates_match_schema():
+    import random
+
+    from exactopen.certify.openness import openness_certificate
+    from exactopen.certify.rank import rank_certificate
+    from exactopen.lift import lift
+    from exactopen.linalg import Matrix
+    from exactopen.linalg.sparse import sparse_block_matrix
+    from exactopen.openness import analyze
+
+    _, sparse = rank_certificate(sparse_block_matrix(random.Random(1), 40, 4, 0.08))
+    assert sparse["steps"][0]["rule"] == "vertex-cover"
+    W1, W2 = Matrix([[1], [2]]), Matrix([[1, 1]])
+    report = analyze(W1, W2)
+    lifted = openness_certificate(report, [lift(W1, W2, Matrix([[1, "11/10"], [2, "11/5"]]))])
+    for doc in (sparse, lifted):
+        jsonschema.validate(doc, SCHEMA, cls=jsonschema.Draft202012Validator)
