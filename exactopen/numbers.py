@@ -119,3 +119,18 @@ def is_canonical(text: str) -> bool:
         p, q = text.split("/")
         return int(q) > 1 and math.gcd(int(p), int(q)) == 1
     return True
+
+
+def format_polynomial(coefficients) -> str:
+    """``["0", "-3/8", "1/4"]`` -> ``"-3/8 t + 1/4 t^2"``."""
+    terms = []
+    for j, c in enumerate(coefficients):
+        if c == "0":
+            continue
+        power = "" if j == 0 else (" t" if j == 1 else f" t^{j}")
+        sign = "-" if c.startswith("-") else "+"
+        terms.append((sign, c.lstrip("-") + power))
+    if not terms:
+        return "0"
+    text = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    return text + "".join(f" {s} {t}" for s, t in terms[1:])

@@ -41,8 +41,9 @@ def _primitive_vector(env, name):
           "non-zero entry positive", [str(x) for x in entries])
 
 
-def _full_rank_perturbation(env, t, product, total, size):
-    """T with the product (T*W2 or W1*T) zero and the perturbed factor of rank >= size."""
+def _full_rank_perturbation(env, t, shape, product, total, size):
+    """A witness T with the product (T*W2 or W1*T) zero and the perturbed factor of rank >= size."""
+    _witness(env, t, shape)
     _need(product in env.zero, "zero", f"{product} = 0")
     _need(env.lower.get(total, 0) >= size, "minor", f"rank({total}) >= {size}",
           env.lower.get(total, "no minor"))
@@ -68,30 +69,21 @@ def openness(env, claim, cert):
         _need(stated[key] == value, f"condition ({key})", value, stated[key])
     verdict = "locally-open" if open_ else "not-locally-open"
     _need(cert["verdict"] == verdict, "verdict", verdict, cert["verdict"])
-    if setting == "theorem-2":
-        if expected["i"]:
-            _witness(env, "T1", (m, k))
-            _full_rank_perturbation(env, "T1", "T1*W2", "W1+T1", k)
-        if expected["ii"]:
-            _witness(env, "T2", (k, n))
-            _full_rank_perturbation(env, "T2", "W1*T2", "W2+T2", k)
-        if not expected["iii"]:
-            _witness(env, "u", (n, 1))
-            _primitive_vector(env, "u")
-            _need("W2*u" in env.nonzero and "W1*W2*u" in env.zero, "intersection vector",
-                  "W2 u != 0 and W1 W2 u = 0")
-        if not expected["iv"]:
-            _witness(env, "y", (1, m))
-            _primitive_vector(env, "y")
-            _need("y*W1" in env.nonzero and "y*W1*W2" in env.zero, "intersection vector",
-                  "y W1 != 0 and y W1 W2 = 0")
-    else:
-        if expected["A"]:
-            _witness(env, "T1", (m, k))
-            _full_rank_perturbation(env, "T1", "T1*W2", "W1+T1", m)
-        if expected["B"]:
-            _witness(env, "T2", (k, n))
-            _full_rank_perturbation(env, "T2", "W1*T2", "W2+T2", n)
+    size1, size2, cond1, cond2 = (k, k, "i", "ii") if setting == "theorem-2" else (m, n, "A", "B")
+    if expected[cond1]:
+        _full_rank_perturbation(env, "T1", (m, k), "T1*W2", "W1+T1", size1)
+    if expected[cond2]:
+        _full_rank_perturbation(env, "T2", (k, n), "W1*T2", "W2+T2", size2)
+    if setting == "theorem-2" and not expected["iii"]:
+        _witness(env, "u", (n, 1))
+        _primitive_vector(env, "u")
+        _need("W2*u" in env.nonzero and "W1*W2*u" in env.zero, "intersection vector",
+              "W2 u != 0 and W1 W2 u = 0")
+    if setting == "theorem-2" and not expected["iv"]:
+        _witness(env, "y", (1, m))
+        _primitive_vector(env, "y")
+        _need("y*W1" in env.nonzero and "y*W1*W2" in env.zero, "intersection vector",
+              "y W1 != 0 and y W1 W2 = 0")
 
 
 def rank(env, claim, cert):

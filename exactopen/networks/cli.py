@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from ..errors import InputError
+from ..numbers import format_polynomial
 
 NETWORK_HELP = """\
 A network file is JSON:
@@ -13,21 +14,6 @@ with matrices as lists of rows (integers, "p/q" or exact decimals); W_i is
 d_i x d_(i-1), X is d_0 x N (default: identity), Y and the positive weights w
 are d_h x N (weights default to 1).  The loss is 1/2 sum w o (W_h..W_1 X - Y)^2.
 """
-
-
-def format_polynomial(coefficients) -> str:
-    """``["0", "-3/8", "1/4"]`` -> ``"-3/8 t + 1/4 t^2"``."""
-    terms = []
-    for j, c in enumerate(coefficients):
-        if c == "0":
-            continue
-        power = "" if j == 0 else (" t" if j == 1 else f" t^{j}")
-        sign = "-" if c.startswith("-") else "+"
-        terms.append((sign, c.lstrip("-") + power))
-    if not terms:
-        return "0"
-    text = ("-" if terms[0][0] == "-" else "") + terms[0][1]
-    return text + "".join(f" {s} {t}" for s, t in terms[1:])
 
 
 def _read_network(path: str):

@@ -15,6 +15,7 @@ import html
 import json
 
 from ..checker import check_text
+from ..numbers import format_polynomial
 
 #: Matrices with more entries than this are summarised, not typeset.
 MAX_TYPESET = 64
@@ -123,7 +124,6 @@ def _step_blocks(step) -> list:
                       f"{step['second_derivative']} < 0.")] + \
             [_matrix_block(f"D layer {i + 1}", layer) for i, layer in enumerate(step["direction"])]
     if rule == "descent-curve":
-        from ..networks.cli import format_polynomial
         poly = format_polynomial(step["coefficients"])
         k = step["order"]
         return [("p", f"{head}: along the curve W(t) = W + Σ C_j t^j (coefficients below), "
