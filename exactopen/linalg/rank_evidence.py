@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import flint
 
 from ..errors import InternalError
+from . import dixon
 from .matrix import Matrix
 
 _FINGERPRINT_PRIME = (1 << 61) - 1
@@ -122,10 +123,10 @@ def _evidence_for_integer_matrix(Z: flint.fmpz_mat, prime: int):
     if not free:
         return r, rows, cols, [[] for _ in range(r)], 1
     # X = B^-1 C = num / den in lowest terms, so gcd(den, num) = 1; K = [-num; den I]
-    num, den = flint.fmpq_mat(_submatrix(Z, rows, cols)).solve(
-        flint.fmpq_mat(_submatrix(Z, rows, free))).numer_denom()
+    num, den = dixon.solve(_submatrix(Z, rows, cols), _submatrix(Z, rows, free),
+                           seed=prime.to_bytes(8, "big"))
     pivot_part = [[-int(x) for x in row] for row in num.tolist()]
-    return r, rows, cols, pivot_part, int(den)
+    return r, rows, cols, pivot_part, den
 
 
 def _rref_ordered(cols, free, pivot_part) -> bool:
