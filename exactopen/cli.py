@@ -93,6 +93,8 @@ def cmd_certify(args) -> int:
 def cmd_verify(args) -> int:
     from .checker import check_file
 
+    if args.plain:
+        os.environ["EXACTOPEN_PLAIN"] = "1"
     worst = EXIT_OK
     for path in args.certificates:
         code, message = check_file(path)
@@ -208,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "found ..'. Exit 0 all verified, 1 one was rejected, 2 one was "
                                    "malformed, 3 one exceeded a resource cap.")
     p.add_argument("certificates", nargs="+", metavar="CERT.json")
+    p.add_argument("--plain", action="store_true",
+                   help="standard library only: do not use NumPy's exact float64 limb products "
+                        "for large kernel checks (same verdicts, slower; also EXACTOPEN_PLAIN=1)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("gallery", help="regenerate the certificate gallery",

@@ -191,3 +191,24 @@ def test_no_check_writes_without_the_checker(capsys, tmp_path):
 def test_quiet_prints_only_the_result(capsys, tmp_path):
     code, text, err = run(capsys, "rank", "1 2; 2 4", "-o", str(tmp_path / "c.json"), "-q")
     assert code == 0 and text.strip() == "rank = 1 (2 x 2 matrix)" and err == ""
+
+
+def test_verify_plain_uses_the_standard_library_path_only(capsys, tmp_path, monkeypatch):
+    import random
+
+    from exactopen.checker import limbs
+    from conftest import low_rank
+
+    A = low_rank(random.Random(1), 30, 30, 10, -99, 99)
+    src = tmp_path / "A.json"
+    src.write_text(json.dumps([[str(x) for x in row] for row in A.tolist()]))
+    cert = tmp_path / "r.json"
+    assert run(capsys, "rank", str(src), "-o", str(cert))[0] == 0
+    answers = []
+    original = limbs.kernel_vanishes
+    monkeypatch.setattr(limbs, "kernel_vanishes", lambda *a: answers.append(original(*a)) or
+                        answers[-1])
+    monkeypatch.setenv("EXACTOPEN_PLAIN", "0")  # restored after the test
+    assert run(capsys, "verify", str(cert))[1].strip() == "VERIFIED"
+    assert run(capsys, "verify", "--plain", str(cert))[1].strip() == "VERIFIED"
+    assert answers == [True, None]  # the NumPy path answered, then declined

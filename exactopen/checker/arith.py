@@ -15,6 +15,8 @@ Two tricks keep checking fast without giving up exactness:
 from fractions import Fraction
 from math import lcm
 
+from . import limbs
+
 #: The prime (checked in the test suite) of the determinant residues in minor steps.
 PRIME = 2305843009213693951  # 2^61 - 1
 
@@ -180,6 +182,9 @@ def kernel_vanishes(rows, cols, free, pivot_part, d):
     exactly when its packed value is 0 (every slot is bounded by half its range).
     """
     ints = integer_rows(rows)
+    fast = limbs.kernel_vanishes(ints, cols, free, pivot_part, d)
+    if fast is not None:
+        return fast
     pmax = max((abs(x) for r in pivot_part for x in r), default=0)
     amax = max((abs(x) for r in ints for x in r), default=0)
     jsum = max((sum(abs(r[j]) for j in cols) for r in ints), default=0)

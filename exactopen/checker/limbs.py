@@ -1,0 +1,80 @@
+"""Optional exact kernel check in float64 BLAS (NumPy), when NumPy can be imported.
+
+The identity ``A[:, J] P + d A[:, F] = 0`` is checked limb by limb: each entry
+of ``P`` and ``d`` is split into L-bit limbs, ``L`` chosen so that every sum
+``sum_a |A[i, J_a]| (2^L - 1)`` stays at or below 2^53.  A float64 product of
+integer matrices whose partial sums all stay below 2^53 is exact in any
+summation order, so ``S_l = A[:, J] P_l + d_l A[:, F]`` is exact, and
+``sum_l S_l 2^(L l) = 0`` is decided by carrying in int64: every limb of the
+running value must vanish and the final carry must be zero.
+
+:func:`kernel_vanishes` answers None when the bounds do not hold or NumPy is
+absent; the caller then uses the plain standard-library path, which
+``EXACTOPEN_PLAIN=1`` (or ``exactopen verify --plain``) forces everywhere.
+The test suite checks that both paths agree.
+"""
+
+import os
+
+try:
+    import numpy
+except ImportError:
+    numpy = None
+
+#: Float64 values per block of rows of A (memory stays near 8 times this many bytes).
+BLOCK = 1 << 22
+
+
+def enabled():
+    """Whether the NumPy path may be used."""
+    return numpy is not None and os.environ.get("EXACTOPEN_PLAIN", "") != "1"
+
+
+def _split(values, bits, count):
+    """Limbs (count x len(values), float64) of the absolute values, signs restored."""
+    words = (bits * count + 63) // 64 + 1
+    data = b"".join(abs(v).to_bytes(8 * words, "little") for v in values)
+    table = numpy.frombuffer(data, dtype="<u8").reshape(len(values), words)
+    sign = numpy.array([-1.0 if v < 0 else 1.0 for v in values])
+    out = numpy.empty((count, len(values)))
+    mask = numpy.uint64((1 << bits) - 1)
+    for l in range(count):
+        w, shift = divmod(bits * l, 64)
+        x = table[:, w] >> numpy.uint64(shift)
+        if shift + bits > 64:
+            x = x | (table[:, w + 1] << numpy.uint64(64 - shift))
+        out[l] = (x & mask).astype(numpy.float64) * sign
+    return out
+
+
+def kernel_vanishes(ints, cols, free, pivot_part, d):
+    """``A K = 0`` (True/False) for integer rows ``ints``, or None when this path does not apply."""
+    if not enabled() or not ints or not cols or not free:
+        return None
+    jsum = max(sum(abs(row[j]) for j in cols) for row in ints)
+    amax = max(abs(row[j]) for row in ints for j in free)
+    bits = min(53 - jsum.bit_length(), 60 - amax.bit_length(), 32)
+    if bits < 8:
+        return None
+    top = max(max(abs(x) for row in pivot_part for x in row), d)
+    count = max(1, -(-top.bit_length() // bits))
+    k = len(free)
+    P = _split([x for row in pivot_part for x in row], bits, count)  # count x (r k)
+    P = P.reshape(count, len(cols), k).transpose(1, 0, 2).reshape(len(cols), count * k)
+    dl = _split([d], bits, count)[:, 0].astype(numpy.int64)
+    step = max(1, BLOCK // (count * k))
+    for start in range(0, len(ints), step):
+        rows = ints[start:start + step]
+        AJ = numpy.array([[row[j] for j in cols] for row in rows], dtype=numpy.float64)
+        AF = numpy.array([[row[j] for j in free] for row in rows], dtype=numpy.int64)
+        S = (AJ @ P).astype(numpy.int64).reshape(len(rows), count, k)
+        carry = numpy.zeros((len(rows), k), dtype=numpy.int64)
+        low = (1 << bits) - 1
+        for l in range(count):
+            v = S[:, l, :] + dl[l] * AF + carry
+            if (v & low).any():
+                return False
+            carry = v >> bits
+        if carry.any():
+            return False
+    return True

@@ -1,0 +1,132 @@
+"""The checker's optional NumPy limb path agrees with its plain standard-library path."""
+
+import random
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from exactopen.checker import arith, limbs
+from exactopen.linalg.rank_evidence import rank_evidence
+
+from conftest import low_rank
+
+pytestmark = pytest.mark.skipif(limbs.numpy is None, reason="NumPy is a dependency of exactopen")
+
+
+def _both(monkeypatch, rows, cols, free, P, d):
+    """(fast verdict, plain verdict) for A K = 0."""
+    ints = arith.integer_rows(rows)
+    fast = limbs.kernel_vanishes(ints, cols, free, P, d)
+    monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
+    assert limbs.kernel_vanishes(ints, cols, free, P, d) is None
+    plain = arith.kernel_vanishes(rows, cols, free, P, d)
+    monkeypatch.delenv("EXACTOPEN_PLAIN")
+    return fast, plain
+
+
+def _system(rng, m, r, f, abits, pbits, holds):
+    """Rows of A with A[:, J] = g M and A[:, F] = -g M P / d, so that A K = 0 (or one entry off)."""
+    n = r + f
+    cols = sorted(rng.sample(range(n), r))
+    free = [j for j in range(n) if j not in cols]
+    P = [[rng.randint(-(1 << pbits), 1 << pbits) for _ in range(f)] for _ in range(r)]
+    d = rng.randint(1, 1 << pbits)
+    g = rng.choice([1, d])  # A[:, J] = g M with g = d: no fractions; g = 1: rational A[:, F]
+    M = [[rng.randint(-(1 << abits), 1 << abits) for _ in range(r)] for _ in range(m)]
+    rows = [[0] * n for _ in range(m)]
+    for i in range(m):
+        for a, j in enumerate(cols):
+            rows[i][j] = g * M[i][a]
+        for c, j in enumerate(free):
+            rows[i][j] = Fraction(-g * sum(M[i][a] * P[a][c] for a in range(r)), d)
+    if not holds:
+        i, c = rng.randrange(m), rng.randrange(f)
+        P[rng.randrange(r)][c] += rng.choice([-1, 1]) << rng.randrange(pbits + 1)
+    return rows, cols, free, P, d
+
+
+def _truth(rows, cols, free, P, d):
+    """A K = 0 by the definition, entry by entry."""
+    K = [[0] * len(free) for _ in range(len(cols) + len(free))]
+    for a, j in enumerate(cols):
+        K[j] = P[a]
+    for c, j in enumerate(free):
+        K[j][c] = d
+    return all(sum(x * y for x, y in zip(row, col)) == 0 for row in rows for col in zip(*K))
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_fast_and_plain_agree_on_true_and_false_kernels(monkeypatch, seed):
+    rng = random.Random(seed)
+    rows, cols, free, P, d = _system(rng, rng.randint(1, 12), rng.randint(1, 8),
+                                     rng.randint(1, 9), rng.choice([1, 4, 14, 20]),
+                                     rng.choice([3, 40, 200, 700]), seed % 2 == 0)
+    fast, plain = _both(monkeypatch, rows, cols, free, P, d)
+    assert plain is _truth(rows, cols, free, P, d)
+    assert fast is plain or fast is None
+
+
+def _real_kernel(seed, m, n, r, size):
+    """The kernel evidence of a random integer matrix of rank r (small A, large P and d)."""
+    A = low_rank(random.Random(seed), m, n, r, -size, size)
+    ev = rank_evidence(A, transpose=False)
+    free = [j for j in range(n) if j not in ev.cols]
+    return [list(map(int, row)) for row in A.tolist()], list(ev.cols), free, \
+        [list(row) for row in ev.kernel_pivot_part], ev.kernel_denominator
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_path_applies_to_real_kernels(monkeypatch, seed):
+    rows, cols, free, P, d = _real_kernel(seed, 60, 50, 20, 9999)
+    assert max(abs(x) for row in P for x in row).bit_length() > 200  # many limbs
+    assert _both(monkeypatch, rows, cols, free, P, d) == (True, True)
+    P[seed][seed] += 1 << (150 + seed)  # wrong only in a high limb
+    assert _both(monkeypatch, rows, cols, free, P, d) == (False, False)
+
+
+def test_error_in_the_final_carry_alone_is_caught(monkeypatch):
+    # A K = x - d = -2^64 = -2^(32 * 2): both limbs of the sum vanish, the carry does not.
+    rows, cols, free, d = [[1, -1]], [0], [1], 1 << 63
+    assert _both(monkeypatch, rows, cols, free, [[-(1 << 63)]], d) == (False, False)
+    assert _both(monkeypatch, rows, cols, free, [[1 << 63]], d) == (True, True)
+
+
+def test_split_recovers_every_value():
+    rng = random.Random(3)
+    values = [rng.randint(-(1 << 300), 1 << 300) for _ in range(50)] + [0, 1, -1]
+    for bits in (8, 21, 31, 32):
+        count = -(-301 // bits)
+        parts = limbs._split(values, bits, count)
+        for k, v in enumerate(values):
+            assert sum(int(parts[l, k]) << (bits * l) for l in range(count)) == v
+            assert all(abs(int(parts[l, k])) < 1 << bits for l in range(count))
+
+
+def test_out_of_bounds_inputs_fall_back_to_the_plain_path(monkeypatch):
+    huge = 1 << 60  # no limb width keeps sums of huge * limb below 2^53
+    rows, cols, free = [[huge, -huge]], [0], [1]
+    assert limbs.kernel_vanishes(rows, cols, free, [[1]], 1) is None
+    assert arith.kernel_vanishes(rows, cols, free, [[1]], 1) is True
+    monkeypatch.setattr(limbs, "numpy", None)
+    assert limbs.kernel_vanishes([[1, -1]], cols, free, [[1]], 1) is None
+    assert arith.kernel_vanishes([[1, -1]], cols, free, [[1]], 1) is True
+
+
+def test_blocks_of_rows_are_all_checked(monkeypatch):
+    monkeypatch.setattr(limbs, "BLOCK", 64)  # many small blocks
+    rows, cols, free, P, d = _real_kernel(11, 30, 9, 4, 50)
+    assert _both(monkeypatch, rows, cols, free, P, d) == (True, True)
+    rows[-1][free[-1]] += 1  # only the last block is wrong
+    assert _both(monkeypatch, rows, cols, free, P, d) == (False, False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2 ** 32), st.booleans(), st.integers(1, 6), st.integers(1, 6),
+       st.sampled_from([0, 2, 10, 30]), st.sampled_from([1, 30, 130]))
+def test_property_fast_equals_plain(seed, holds, r, f, abits, pbits):
+    rng = random.Random(seed)
+    rows, cols, free, P, d = _system(rng, rng.randint(1, 7), r, f, abits, pbits, holds)
+    ints = arith.integer_rows(rows)
+    fast = limbs.kernel_vanishes(ints, cols, free, P, d)
+    assert fast is None or fast == _truth(ints, cols, free, P, d)
