@@ -7,7 +7,8 @@ Usage::
     python bench/run.py --json out.json  # also write every measurement
 
 Each workload runs in a fresh child process (so its peak memory is its own)
-with fixed seeds; times are medians over ``--repeat`` runs, single-threaded.
+with fixed seeds; times are medians over ``--repeat`` runs, single-threaded
+(FLINT's default, and one BLAS thread for NumPy).
 
 Workloads and baselines:
 
@@ -18,7 +19,8 @@ Workloads and baselines:
   python-flint installed SymPy would otherwise hand QQ matrices to FLINT),
   skipped when it would not finish within a minute; exactopen's certified
   rank (``rank_certificate``, modular backend) and the independent checker
-  on the certificate text.
+  on the certificate text, with NumPy's exact limb products ("verify") and
+  on its standard-library path alone ("verify plain", one run).
 * Theorem 2, W1 (n x n/4) and W2 (n/4 x n) of rank n/5: the full
   certification (``analyze`` + ``openness_certificate``) against the three
   certified ranks it needs, and the checker.
@@ -78,6 +80,17 @@ def _sympy_child(rows_json):
     return time.perf_counter() - start
 
 
+def _plain(check):
+    """Time of ``check`` on the checker's standard-library path alone (one run)."""
+    os.environ["EXACTOPEN_PLAIN"] = "1"
+    try:
+        seconds, verdict = _timed(check, 1)
+    finally:
+        del os.environ["EXACTOPEN_PLAIN"]
+    assert verdict == (0, "VERIFIED")
+    return seconds
+
+
 def work_rank(n, kind, repeat, with_sympy):
     import flint
 
@@ -97,6 +110,7 @@ def work_rank(n, kind, repeat, with_sympy):
     text = dumps(cert)
     out["certificate_bytes"] = len(text)
     out["verify"], verdict = _timed(lambda: check_text(text), repeat)
+    out["verify_plain"] = _plain(lambda: check_text(text))
     assert r_mod == r_exact == r_cert and verdict == (0, "VERIFIED"), (r_mod, r_exact, r_cert)
     out["rank"] = r_cert
     if with_sympy:
@@ -158,6 +172,7 @@ def work_sparse(repeat):
     text = dumps(cert)
     out["certificate_bytes"] = len(text)
     out["verify"], verdict = _timed(lambda: check_text(text), repeat)
+    out["verify_plain"] = _plain(lambda: check_text(text))
     assert r_cert == r_exact and verdict == (0, "VERIFIED")
     out["rank"] = r_cert
     return out
@@ -175,9 +190,14 @@ def _child(spec):
     return out
 
 
+#: One thread for BLAS as for FLINT, so that every ratio compares single-core times.
+SINGLE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                        "MKL_NUM_THREADS")}
+
+
 def run_child(spec):
     child = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env={**os.environ, **SINGLE_THREAD})
     if child.returncode:
         raise SystemExit(f"benchmark {spec} failed:\n{child.stderr}")
     return json.loads(child.stdout)
@@ -192,16 +212,17 @@ def _fmt(x, digits=3):
 
 
 def table(results):
-    lines = ["| workload | rank | nmod | fmpz | sympy | certify | verify | certify/fmpz | "
-             "sympy/certify | verify/certify | peak MB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| workload | rank | nmod | fmpz | sympy | certify | verify | verify plain | "
+             "certify/fmpz | sympy/certify | verify/certify | peak MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         if "three_ranks" in r:
             continue
         lines.append(
             f"| {r['workload']} | {r.get('rank', '-')} | {_fmt(r['nmod_rank'])} | "
             f"{_fmt(r['fmpz_rank'])} | {_fmt(r.get('sympy_rank'))} | {_fmt(r['certify'])} | "
-            f"{_fmt(r['verify'])} | {_fmt(_ratio(r['certify'], r['fmpz_rank']), 2)} | "
+            f"{_fmt(r['verify'])} | {_fmt(r.get('verify_plain'))} | "
+            f"{_fmt(_ratio(r['certify'], r['fmpz_rank']), 2)} | "
             f"{_fmt(_ratio(r.get('sympy_rank'), r['certify']), 3)} | "
             f"{_fmt(_ratio(r['verify'], r['certify']), 2)} | {r['peak_rss_mb']:.0f} |")
     theorem = [r for r in results if "three_ranks" in r]
@@ -239,12 +260,10 @@ def main(argv=None):
     specs = []
     for n in sizes:
         for shape in ("full", "low"):
-            big = n >= 800
-            specs.append({"kind": "rank", "n": n, "shape": shape,
-                          "repeat": 1 if big else args.repeat,
+            specs.append({"kind": "rank", "n": n, "shape": shape, "repeat": args.repeat,
                           "sympy": n <= 200 or (n == 400 and not args.quick)})
     for n in sizes:
-        specs.append({"kind": "theorem2", "n": n, "repeat": 1 if n >= 800 else args.repeat})
+        specs.append({"kind": "theorem2", "n": n, "repeat": args.repeat})
     if not args.quick:
         specs.append({"kind": "sparse", "repeat": 1})
     results = []

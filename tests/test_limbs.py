@@ -130,3 +130,37 @@ def test_property_fast_equals_plain(seed, holds, r, f, abits, pbits):
     ints = arith.integer_rows(rows)
     fast = limbs.kernel_vanishes(ints, cols, free, P, d)
     assert fast is None or fast == _truth(ints, cols, free, P, d)
+
+
+def _inverse_mod_p(B):
+    import flint
+    inv = flint.nmod_mat(B, arith.PRIME).inv()
+    return [[int(x) for x in row] for row in inv.tolist()]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_inverse_check_agrees_with_plain(monkeypatch, seed):
+    rng = random.Random(seed)
+    n = rng.randint(1, 40)
+    size = rng.choice([1, 9, 10 ** 6])
+    while True:
+        B = [[rng.randint(-size, size) for _ in range(n)] for _ in range(n)]
+        try:
+            C = _inverse_mod_p(B)
+            break
+        except ZeroDivisionError:
+            continue
+    wrong = [row[:] for row in C]
+    i, j = rng.randrange(n), rng.randrange(n)
+    wrong[i][j] = (wrong[i][j] + rng.choice([1, 1 << 40, arith.PRIME - 1])) % arith.PRIME
+    for inverse, expected in ((C, True), (wrong, False)):
+        assert limbs.inverse_holds(B, inverse, arith.PRIME) is expected
+        monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
+        assert limbs.inverse_holds(B, inverse, arith.PRIME) is None
+        assert arith.inverse_mod_p_holds(B, inverse) is expected
+        monkeypatch.delenv("EXACTOPEN_PLAIN")
+
+
+def test_inverse_check_declines_large_entries_and_other_primes():
+    assert limbs.inverse_holds([[1 << 50]], [[1]], arith.PRIME) is None
+    assert limbs.inverse_holds([[2]], [[3]], 5) is None

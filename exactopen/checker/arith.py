@@ -140,6 +140,9 @@ def inverse_mod_p_holds(ints, inverse):
     p = PRIME
     if any(not 0 <= x < p for row in inverse for x in row):
         return False
+    fast = limbs.inverse_holds(ints, inverse, p)
+    if fast is not None:
+        return fast
     product = int_matmul([[x % p for x in row] for row in ints], inverse, len(inverse))
     return all((x - (i == j)) % p == 0 for i, row in enumerate(product) for j, x in enumerate(row))
 

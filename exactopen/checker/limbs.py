@@ -78,3 +78,27 @@ def kernel_vanishes(ints, cols, free, pivot_part, d):
         if carry.any():
             return False
     return True
+
+
+def inverse_holds(ints, inverse, p):
+    """``B C = I`` modulo ``p = 2^61 - 1`` (True/False) for C in [0, p), or None when inapplicable.
+
+    ``S_l = B C_l`` is exact for L-bit limbs ``C_l``; ``S_l 2^(L l)`` is
+    reduced modulo the Mersenne prime by rotating 61-bit values.
+    """
+    if not enabled() or not ints or p != (1 << 61) - 1:
+        return None
+    bits = min(53 - max(sum(map(abs, row)) for row in ints).bit_length(), 32)
+    if bits < 8:
+        return None
+    n = len(ints)
+    B = numpy.array(ints, dtype=numpy.float64)
+    C = numpy.array(inverse, dtype=numpy.uint64)
+    total = numpy.zeros((n, n), dtype=numpy.int64)
+    for l in range(-(-61 // bits)):
+        limb = ((C >> numpy.uint64(bits * l)) & numpy.uint64((1 << bits) - 1))
+        s = (B @ limb.astype(numpy.float64)).astype(numpy.int64) % p  # exact, then in [0, p)
+        k = bits * l % 61  # s 2^k = hi 2^61 + lo 2^k = hi + lo 2^k (mod p)
+        total += ((s & ((1 << (61 - k)) - 1)) << k) + (s >> (61 - k))
+        total %= p
+    return bool((total == numpy.eye(n, dtype=numpy.int64)).all())
