@@ -161,6 +161,43 @@ def test_inverse_check_agrees_with_plain(monkeypatch, seed):
         monkeypatch.delenv("EXACTOPEN_PLAIN")
 
 
+def test_product_declines_two_large_factors():
+    assert limbs.product([[1 << 50, 1]], [[1 << 50], [1]], 1) is None
+    assert arith.int_matmul([[1 << 50, 1]], [[1 << 50], [1]], 1) == [[(1 << 100) + 1]]
+
+
 def test_inverse_check_declines_large_entries_and_other_primes():
     assert limbs.inverse_holds([[1 << 50]], [[1]], arith.PRIME) is None
     assert limbs.inverse_holds([[2]], [[3]], 5) is None
+
+
+def _naive(a, b):
+    return [[sum(x * y for x, y in zip(row, col)) for col in zip(*b)] for row in a]
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_product_agrees_with_the_definition(monkeypatch, seed):
+    rng = random.Random(seed)
+    m, k, n = rng.randint(1, 12), rng.randint(1, 12), rng.randint(1, 12)
+    abits, bbits = rng.choice([(3, 3), (10, 300), (300, 10), (40, 40), (20, 61)])
+    if seed % 3 == 0:
+        monkeypatch.setattr(limbs, "BLOCK", 16)  # several blocks of rows
+    a = [[rng.randint(-(1 << abits), 1 << abits) for _ in range(k)] for _ in range(m)]
+    b = [[rng.randint(-(1 << bbits), 1 << bbits) for _ in range(n)] for _ in range(k)]
+    fast = limbs.product(a, b, n)
+    assert fast is None or fast == _naive(a, b)
+    if min(abits, bbits) <= 20:
+        assert fast is not None  # one factor is small: this path applies
+    monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
+    assert limbs.product(a, b, n) is None and arith.int_matmul(a, b, n) == _naive(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(-(1 << 70), 1 << 70), min_size=3, max_size=3),
+                min_size=1, max_size=5),
+       st.lists(st.lists(st.integers(-9, 9), min_size=4, max_size=4), min_size=3, max_size=3))
+def test_property_product_either_side_big(big, small):
+    assert limbs.product(big, small, 4) == _naive(big, small)
+    small_t = [list(c) for c in zip(*small)]
+    big_t = [list(c) for c in zip(*big)]
+    assert limbs.product(small_t, big_t, len(big)) == _naive(small_t, big_t)

@@ -162,6 +162,9 @@ def _pack(row, nbytes):
 
 def int_matmul(a_rows, b_rows, n):
     """Exact product of integer matrices (a: m x k, b: k x n) by packed rows."""
+    fast = limbs.product(a_rows, b_rows, n)
+    if fast is not None:
+        return fast
     amax = max((sum(abs(x) for x in r) for r in a_rows), default=0)
     bmax = max((abs(x) for r in b_rows for x in r), default=0)
     nbytes = _slot_bytes(max(amax * bmax, bmax))  # slots hold B's entries and every sum

@@ -102,3 +102,51 @@ def inverse_holds(ints, inverse, p):
         total += ((s & ((1 << (61 - k)) - 1)) << k) + (s >> (61 - k))
         total %= p
     return bool((total == numpy.eye(n, dtype=numpy.int64)).all())
+
+
+def product(a_rows, b_rows, n):
+    """The exact integer product ``A B`` (rows of ints), or None when this path does not apply.
+
+    One factor must be small: the row sums of A (or the column sums of B)
+    times 2^L stay below 2^53, L a multiple of 8; the other factor is split
+    into L-bit limbs and each entry is rebuilt from its carried limbs.
+    """
+    if not enabled() or not a_rows or not b_rows or not n:
+        return None
+    options = []
+    for small, big, flip in ((a_rows, b_rows, False),
+                             ([list(c) for c in zip(*b_rows)], [list(c) for c in zip(*a_rows)], True)):
+        bits = min(53 - max(sum(map(abs, r)) for r in small).bit_length(), 32) // 8 * 8
+        if bits >= 8:
+            top = max(max(map(abs, r)) for r in big).bit_length()
+            options.append((max(1, -(-top // bits)), bits, small, big, flip))
+    if not options:
+        return None
+    count, bits, small, big, flip = min(options, key=lambda o: o[0])
+    k, cols = len(big), len(big[0])
+    G = _split([x for r in big for x in r], bits, count)
+    G = G.reshape(count, k, cols).transpose(1, 0, 2).reshape(k, count * cols)
+    out, width = [], bits // 8 * count
+    step = max(1, BLOCK // (count * cols))
+    for start in range(0, len(small), step):
+        rows = small[start:start + step]
+        S = (numpy.array(rows, dtype=numpy.float64) @ G).astype(numpy.int64)
+        S = S.reshape(len(rows), count, cols)
+        if count == 1:
+            out.extend(S[:, 0, :].tolist())
+            continue
+        digits = numpy.empty((len(rows), cols, count), dtype="<u4")
+        carry = numpy.zeros((len(rows), cols), dtype=numpy.int64)
+        for l in range(count):
+            v = S[:, l, :] + carry
+            digits[:, :, l] = v & ((1 << bits) - 1)
+            carry = v >> bits
+        raw = digits.view(numpy.uint8).reshape(len(rows), cols, count, 4)[..., :bits // 8].tobytes()
+        at = 0
+        for high in carry.tolist():
+            row = []
+            for c in high:
+                row.append(int.from_bytes(raw[at:at + width], "little") + (c << (bits * count)))
+                at += width
+            out.append(row)
+    return [list(c) for c in zip(*out)] if flip else out
