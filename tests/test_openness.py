@@ -159,3 +159,16 @@ def test_sympy_backend_gives_the_same_report():
         a, b = analyze(W1, W2, "flint"), analyze(W1, W2, "sympy")
         assert (a.r1, a.r2, a.r12, a.conditions, a.locally_open) == \
                (b.r1, b.r2, b.r12, b.conditions, b.locally_open)
+
+
+@pytest.mark.parametrize("backend", ["flint", "modular", "sympy"])
+def test_product_vanishes_exactly_or_by_projection(backend):
+    from exactopen.openness import _product_vanishes
+    A = Matrix([[1, 2], [2, 4], ["1/3", "2/3"]])
+    N = Matrix([[2, -4, 6], [-1, 2, -3]])  # columns in N(A)
+    assert _product_vanishes(A, N, backend)
+    for i in range(2):
+        for j in range(3):
+            bumped = [list(row) for row in N.tolist()]
+            bumped[i][j] += 1
+            assert not _product_vanishes(A, Matrix(bumped), backend)
