@@ -22,7 +22,7 @@ except ImportError:
     numpy = None
 
 #: Float64 values per block of rows of A (memory stays near 8 times this many bytes).
-BLOCK = 1 << 22
+BLOCK = 1 << 20
 
 
 def enabled():

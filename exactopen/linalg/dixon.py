@@ -163,15 +163,21 @@ class _Lifter:
         p = self.p
         dd = _balanced_digits(d, p)
         R = dd[0] * C
-        digits = []
+        parts, low = [], None  # pairs of digits as fmpz_mat, converted as they come
         limit = len(dd) + max_bits // (p.bit_length() - 1) + 2
         for k in range(limit):
             y, R = self.step(R)
-            digits.append(y)
+            if low is None:
+                low = y
+            else:
+                parts.append(_pair(low, y, p))
+                low = None
             if k + 1 < len(dd):
                 R += dd[k + 1] * C
             elif not R.any():
-                return _assemble(digits, p)
+                if low is not None:
+                    parts.append(_pair(low, 0 * low, p))
+                return _assemble(parts, p * p)
         return None
 
 
@@ -187,13 +193,16 @@ def _balanced_digits(n, p):
     return out or [0]
 
 
-def _assemble(digits, p):
-    """``sum_k digits[k] p^k`` as an fmpz_mat: pairs of digits in int64, then a product tree."""
-    rows, cols = digits[0].shape
-    parts = [flint.fmpz_mat(rows, cols, (digits[k].astype(np.int64) + (
-        digits[k + 1].astype(np.int64) * p if k + 1 < len(digits) else 0)).ravel().tolist())
-        for k in range(0, len(digits), 2)]
-    base = flint.fmpz(p) ** 2
+def _pair(low, high, p):
+    """``low + p high`` (digits below p/2 in absolute value, so below 2^63) as an fmpz_mat."""
+    rows, cols = low.shape
+    return flint.fmpz_mat(rows, cols, (low.astype(np.int64) + high.astype(np.int64) * p)
+                          .ravel().tolist())
+
+
+def _assemble(parts, base):
+    """``sum_k parts[k] base^k`` as an fmpz_mat, by a product tree."""
+    base = flint.fmpz(base)
     while len(parts) > 1:
         parts = [parts[k] + parts[k + 1] * base if k + 1 < len(parts) else parts[k]
                  for k in range(0, len(parts), 2)]
