@@ -1,11 +1,12 @@
 """Exact solution of ``B X = C`` over Q by p-adic lifting in float64 (Dixon's method).
 
 ``B`` is a non-singular integer matrix, ``C`` an integer matrix; the result is
-``X = N / d`` in lowest terms.  Every lifting step works on integers below
-2^53 stored in float64 arrays, so NumPy's BLAS products are exact (every
-partial sum of integers below 2^53 is exact, in any order); the bounds are
-checked before the first step, and inputs outside them go to FLINT's own
-Dixon solver.
+``X = N / d`` in lowest terms.  Every lifting step works on integers of
+absolute value at most 2^51 stored in float64 arrays, so NumPy's BLAS
+products are exact (sums of integers stay exact below 2^53, in any order),
+and so is rounding ``a / p`` to the nearest integer; the bounds are checked
+before the first step, and inputs outside them go to FLINT's own Dixon
+solver.
 
 The method, in two phases:
 
