@@ -113,11 +113,10 @@ def test_out_of_bounds_inputs_fall_back_to_the_plain_path(monkeypatch):
     assert arith.kernel_vanishes([[1, -1]], cols, free, [[1]], 1) is True
 
 
-def test_blocks_of_rows_are_all_checked(monkeypatch):
-    monkeypatch.setattr(limbs, "BLOCK", 64)  # many small blocks
+def test_an_error_in_the_last_entry_is_caught(monkeypatch):
     rows, cols, free, P, d = _real_kernel(11, 30, 9, 4, 50)
     assert _both(monkeypatch, rows, cols, free, P, d) == (True, True)
-    rows[-1][free[-1]] += 1  # only the last block is wrong
+    rows[-1][free[-1]] += 1  # only the last entry of A K is wrong
     assert _both(monkeypatch, rows, cols, free, P, d) == (False, False)
 
 

@@ -21,7 +21,7 @@ try:
 except ImportError:
     numpy = None
 
-#: Float64 values per block of rows of A (memory stays near 8 times this many bytes).
+#: Float64 values per block of rows of a product (memory stays near 8 times this many bytes).
 BLOCK = 1 << 20
 
 
@@ -58,25 +58,19 @@ def kernel_vanishes(ints, cols, free, pivot_part, d):
         return None
     top = max(max(abs(x) for row in pivot_part for x in row), d)
     count = max(1, -(-top.bit_length() // bits))
-    k = len(free)
-    P = _split([x for row in pivot_part for x in row], bits, count)  # count x (r k)
-    P = P.reshape(count, len(cols), k).transpose(1, 0, 2).reshape(len(cols), count * k)
+    r, k = len(cols), len(free)
+    P = _split([x for row in pivot_part for x in row], bits, count).reshape(count, r, k)
     dl = _split([d], bits, count)[:, 0].astype(numpy.int64)
-    step = max(1, BLOCK // (count * k))
-    for start in range(0, len(ints), step):
-        rows = ints[start:start + step]
-        AJ = numpy.array([[row[j] for j in cols] for row in rows], dtype=numpy.float64)
-        AF = numpy.array([[row[j] for j in free] for row in rows], dtype=numpy.int64)
-        S = (AJ @ P).astype(numpy.int64).reshape(len(rows), count, k)
-        carry = numpy.zeros((len(rows), k), dtype=numpy.int64)
-        low = (1 << bits) - 1
-        for l in range(count):
-            v = S[:, l, :] + dl[l] * AF + carry
-            if (v & low).any():
-                return False
-            carry = v >> bits
-        if carry.any():
+    AJ = numpy.array([[row[j] for j in cols] for row in ints], dtype=numpy.float64)
+    AF = numpy.array([[row[j] for j in free] for row in ints], dtype=numpy.int64)
+    carry = numpy.zeros((len(ints), k), dtype=numpy.int64)
+    for l in range(count):  # limb l of A K, plus the carry from below
+        v = (AJ @ P[l]).astype(numpy.int64) + dl[l] * AF + carry
+        if (v & ((1 << bits) - 1)).any():
             return False
+        carry = v >> bits
+    if carry.any():
+        return False
     return True
 
 
