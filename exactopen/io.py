@@ -26,7 +26,7 @@ import os
 from .errors import InputError, ResourceLimitError
 from .linalg import Matrix
 from .linalg.matrix import MAX_DIM, MAX_ENTRIES, check_size
-from .numbers import parse_rational
+from .numbers import integer_tokens, parse_rational
 
 #: Largest matrix file read (bytes).
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -111,7 +111,9 @@ def parse_text(text: str, source: str, separator: str = "\n") -> Matrix:
         if len(entries) != n:
             raise InputError(f"{source}: row {i + 1} (line {line_no}) has {len(entries)} entries, "
                              f"expected {n} (ragged rows)")
-        out.append([parse_rational(v, where=f"{source}: row {i + 1}, column {j + 1}")
+        ints = integer_tokens(entries)
+        out.append(ints if ints is not None else
+                   [parse_rational(v, where=f"{source}: row {i + 1}, column {j + 1}")
                     for j, v in enumerate(entries)])
     return Matrix(out, ncols=n)
 

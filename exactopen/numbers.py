@@ -30,6 +30,7 @@ MAX_EXPONENT = 4000
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _FRACTION = re.compile(r"([+-]?\d+)\s*/\s*([+-]?\d+)")
+_INTEGER_ROW = re.compile(r"[+-]?\d+(?: [+-]?\d+)*")
 _DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _CANONICAL = re.compile(r"-?(0|[1-9]\d*)(/[1-9]\d*)?")
 
@@ -83,6 +84,21 @@ def parse_rational(value, *, exact_floats: bool = False, where: str = "") -> Fra
     if isinstance(value, str):
         return _parse_text(value.strip(), prefix)
     raise InputError(f"{prefix}{value!r} (a {type(value).__name__}) is not a number")
+
+
+def integer_tokens(tokens: list[str]) -> list[int] | None:
+    """The tokens as ints if every one is a plain integer within the length cap, else None.
+
+    The fast path for rows of integer text; anything else goes through
+    :func:`parse_rational`, token by token, with its located error messages.
+
+    >>> integer_tokens(["3", "-4", "+5"]), integer_tokens(["3", "1/2"])
+    ([3, -4, 5], None)
+    """
+    if max(map(len, tokens), default=0) <= MAX_NUMBER_CHARS and \
+            _INTEGER_ROW.fullmatch(" ".join(tokens)):
+        return [int(t) for t in tokens]
+    return None
 
 
 def _parse_text(text: str, prefix: str) -> Fraction:

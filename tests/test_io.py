@@ -86,3 +86,23 @@ def test_size_caps(tmp_path):
 def test_missing_file():
     with pytest.raises(InputError, match="no such file"):
         read_matrix("/nonexistent/matrix.json")
+
+
+def test_integer_rows_fast_path_agrees_with_token_parsing():
+    import random
+
+    from exactopen.io import parse_text
+    from exactopen.numbers import integer_tokens, parse_rational
+    rng = random.Random(4)
+    for _ in range(200):
+        tokens = [rng.choice(["", "+", "-"]) + str(rng.randint(0, 10 ** rng.randint(1, 30)))
+                  for _ in range(rng.randint(1, 6))]
+        assert integer_tokens(tokens) == [parse_rational(t) for t in tokens]
+        assert parse_text(" ".join(tokens), "t").tolist()[0] == [parse_rational(t) for t in tokens]
+    for row in (["1", "2/3"], ["1", "0.5"], ["1", "x"], ["1", "1e3"], ["--1"], ["1-"]):
+        assert integer_tokens(row) is None
+    assert parse_text("1 2/3 0.5", "t").tolist() == [[1, Fraction(2, 3), Fraction(1, 2)]]
+    with pytest.raises(InputError, match="row 1, column 2"):
+        parse_text("1 x", "t")
+    with pytest.raises(ResourceLimitError):
+        parse_text("1 " + "9" * 5000, "t")
