@@ -48,8 +48,8 @@ def _dump(value, indent: int) -> str:
     if _scalar(value):
         return json.dumps(value, ensure_ascii=True)
     if isinstance(value, list):
-        if all(_scalar(v) for v in value):
-            return "[" + ", ".join(json.dumps(v, ensure_ascii=True) for v in value) + "]"
+        if all(_scalar(v) for v in value):  # one line: "[a, b, c]", as json.dumps writes it
+            return json.dumps(value, ensure_ascii=True)
         return "[\n" + ",\n".join(inner + _dump(v, indent + 1) for v in value) + "\n" + pad + "]"
     if not value:
         return "{}"
