@@ -196,7 +196,7 @@ def test_quiet_prints_only_the_result(capsys, tmp_path):
 def test_verify_plain_uses_the_standard_library_path_only(capsys, tmp_path, monkeypatch):
     import random
 
-    from exactopen.checker import limbs
+    from exactopen import limbs
     from conftest import low_rank
 
     A = low_rank(random.Random(1), 30, 30, 10, -99, 99)
@@ -208,7 +208,9 @@ def test_verify_plain_uses_the_standard_library_path_only(capsys, tmp_path, monk
     original = limbs.kernel_vanishes
     monkeypatch.setattr(limbs, "kernel_vanishes", lambda *a: answers.append(original(*a)) or
                         answers[-1])
-    monkeypatch.setenv("EXACTOPEN_PLAIN", "0")  # restored after the test
     assert run(capsys, "verify", str(cert))[1].strip() == "VERIFIED"
+    assert answers == [True]  # the accelerator answered
     assert run(capsys, "verify", "--plain", str(cert))[1].strip() == "VERIFIED"
-    assert answers == [True, None]  # the NumPy path answered, then declined
+    monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
+    assert run(capsys, "verify", str(cert))[1].strip() == "VERIFIED"
+    assert answers == [True]  # not asked again

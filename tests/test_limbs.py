@@ -1,4 +1,4 @@
-"""The checker's optional NumPy limb path agrees with its plain standard-library path."""
+"""The optional accelerator (exactopen.limbs) agrees with the checker's own standard-library path."""
 
 import random
 from fractions import Fraction
@@ -6,7 +6,8 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from exactopen.checker import arith, limbs
+from exactopen import limbs
+from exactopen.checker import arith, check_text
 from exactopen.linalg.rank_evidence import rank_evidence
 
 from conftest import low_rank
@@ -15,13 +16,14 @@ pytestmark = pytest.mark.skipif(limbs.numpy is None, reason="NumPy is a dependen
 
 
 def _both(monkeypatch, rows, cols, free, P, d):
-    """(fast verdict, plain verdict) for A K = 0."""
-    ints = arith.integer_rows(rows)
-    fast = limbs.kernel_vanishes(ints, cols, free, P, d)
-    monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
-    assert limbs.kernel_vanishes(ints, cols, free, P, d) is None
+    """(accelerated verdict, plain verdict) for A K = 0; the checker with the
+    accelerator installed must give the accelerated one (or the plain one)."""
+    assert arith.accelerator is None
     plain = arith.kernel_vanishes(rows, cols, free, P, d)
-    monkeypatch.delenv("EXACTOPEN_PLAIN")
+    fast = limbs.kernel_vanishes(arith.integer_rows(rows), cols, free, P, d)
+    monkeypatch.setattr(arith, "accelerator", limbs)
+    assert arith.kernel_vanishes(rows, cols, free, P, d) is (plain if fast is None else fast)
+    monkeypatch.setattr(arith, "accelerator", None)
     return fast, plain
 
 
@@ -154,10 +156,7 @@ def test_inverse_check_agrees_with_plain(monkeypatch, seed):
     wrong[i][j] = (wrong[i][j] + rng.choice([1, 1 << 40, arith.PRIME - 1])) % arith.PRIME
     for inverse, expected in ((C, True), (wrong, False)):
         assert limbs.inverse_holds(B, inverse, arith.PRIME) is expected
-        monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
-        assert limbs.inverse_holds(B, inverse, arith.PRIME) is None
         assert arith.inverse_mod_p_holds(B, inverse) is expected
-        monkeypatch.delenv("EXACTOPEN_PLAIN")
 
 
 def test_product_declines_two_large_factors():
@@ -187,8 +186,7 @@ def test_product_agrees_with_the_definition(monkeypatch, seed):
     assert fast is None or fast == _naive(a, b)
     if min(abits, bbits) <= 20:
         assert fast is not None  # one factor is small: this path applies
-    monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
-    assert limbs.product(a, b, n) is None and arith.int_matmul(a, b, n) == _naive(a, b)
+    assert arith.int_matmul(a, b, n) == _naive(a, b)
 
 
 @settings(max_examples=60, deadline=None)
@@ -200,3 +198,33 @@ def test_property_product_either_side_big(big, small):
     small_t = [list(c) for c in zip(*small)]
     big_t = [list(c) for c in zip(*big)]
     assert limbs.product(small_t, big_t, len(big)) == _naive(small_t, big_t)
+
+
+def test_accelerator_switch(monkeypatch):
+    assert limbs.accelerator() is limbs
+    assert limbs.accelerator(plain=True) is None
+    monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
+    assert limbs.accelerator() is None
+    monkeypatch.delenv("EXACTOPEN_PLAIN")
+    monkeypatch.setattr(limbs, "numpy", None)
+    assert limbs.accelerator() is None
+
+
+def test_check_text_installs_the_accelerator_for_one_check_only():
+    import json
+
+    from exactopen.certify.encode import dumps
+    from exactopen.certify.rank import rank_certificate
+    A = low_rank(random.Random(2), 12, 12, 4, -50, 50)
+    text = dumps(rank_certificate(A)[1])
+    calls = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return lambda *args: calls.append(name) or getattr(limbs, name)(*args)
+
+    assert check_text(text, Spy()) == (0, "VERIFIED") and "kernel_vanishes" in calls
+    assert arith.accelerator is None
+    doc = json.loads(text)
+    doc["steps"][0]["kernel"]["denominator"] = str(int(doc["steps"][0]["kernel"]["denominator"]) + 1)
+    assert check_text(dumps(doc), Spy())[0] == 1 and arith.accelerator is None

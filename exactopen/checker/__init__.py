@@ -11,12 +11,19 @@ enforces this).  Read it in one sitting: ``jsonload`` (strict input),
 2
 """
 
+from . import arith
 from .errors import CheckerError, Malformed, NotVerified, ResourceCap
 from .verify import verify_document, verify_text
 
 
-def check_text(text):
-    """Return ``(exit_code, message)``: 0 VERIFIED, 1 NOT VERIFIED, 2 malformed, 3 cap."""
+def check_text(text, accelerator=None):
+    """Return ``(exit_code, message)``: 0 VERIFIED, 1 NOT VERIFIED, 2 malformed, 3 cap.
+
+    ``accelerator`` (optional, e.g. :mod:`exactopen.limbs`) is asked first for
+    large kernel checks, modular inverses and products; where it answers None,
+    or without one, the standard-library path decides.
+    """
+    arith.accelerator = accelerator
     try:
         verify_text(text)
     except CheckerError as exc:
@@ -26,17 +33,19 @@ def check_text(text):
             RecursionError) as exc:
         # never accept what could not be checked; report it as a defect of the certificate
         return 1, f"NOT VERIFIED: the certificate could not be checked ({type(exc).__name__}: {exc})"
+    finally:
+        arith.accelerator = None
     return 0, "VERIFIED"
 
 
-def check_file(path):
+def check_file(path, accelerator=None):
     """Like :func:`check_text` for a file; unreadable files count as malformed."""
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         return 2, f"NOT VERIFIED: malformed: cannot read {path}: {exc}"
-    return check_text(text)
+    return check_text(text, accelerator)
 
 
 __all__ = ["CheckerError", "Malformed", "NotVerified", "ResourceCap", "check_file", "check_text",

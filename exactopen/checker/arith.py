@@ -15,7 +15,15 @@ Two tricks keep checking fast without giving up exactness:
 from fractions import Fraction
 from math import lcm
 
-from . import limbs
+#: Set by :func:`exactopen.checker.check_text` for one check: None, or an object
+#: whose ``kernel_vanishes``, ``inverse_holds`` and ``product`` answer exactly as
+#: the functions here do, or None to leave the work to them (exactopen.limbs).
+accelerator = None
+
+
+def _accelerated(name, *args):
+    """The accelerator's answer, or None when there is none or it declines."""
+    return None if accelerator is None else getattr(accelerator, name)(*args)
 
 #: The prime (checked in the test suite) of the determinant residues in minor steps.
 PRIME = 2305843009213693951  # 2^61 - 1
@@ -140,7 +148,7 @@ def inverse_mod_p_holds(ints, inverse):
     p = PRIME
     if any(not 0 <= x < p for row in inverse for x in row):
         return False
-    fast = limbs.inverse_holds(ints, inverse, p)
+    fast = _accelerated("inverse_holds", ints, inverse, p)
     if fast is not None:
         return fast
     product = int_matmul([[x % p for x in row] for row in ints], inverse, len(inverse))
@@ -162,7 +170,7 @@ def _pack(row, nbytes):
 
 def int_matmul(a_rows, b_rows, n):
     """Exact product of integer matrices (a: m x k, b: k x n) by packed rows."""
-    fast = limbs.product(a_rows, b_rows, n)
+    fast = _accelerated("product", a_rows, b_rows, n)
     if fast is not None:
         return fast
     amax = max((sum(abs(x) for x in r) for r in a_rows), default=0)
@@ -188,7 +196,7 @@ def kernel_vanishes(rows, cols, free, pivot_part, d):
     exactly when its packed value is 0 (every slot is bounded by half its range).
     """
     ints = integer_rows(rows)
-    fast = limbs.kernel_vanishes(ints, cols, free, pivot_part, d)
+    fast = _accelerated("kernel_vanishes", ints, cols, free, pivot_part, d)
     if fast is not None:
         return fast
     pmax = max((abs(x) for r in pivot_part for x in r), default=0)

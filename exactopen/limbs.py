@@ -1,17 +1,21 @@
-"""Optional exact kernel check in float64 BLAS (NumPy), when NumPy can be imported.
+"""An optional accelerator for the checker: exact float64 limb products (NumPy).
 
-The identity ``A[:, J] P + d A[:, F] = 0`` is checked limb by limb: each entry
-of ``P`` and ``d`` is split into L-bit limbs, ``L`` chosen so that every sum
-``sum_a |A[i, J_a]| (2^L - 1)`` stays at or below 2^53.  A float64 product of
-integer matrices whose partial sums all stay below 2^53 is exact in any
-summation order, so ``S_l = A[:, J] P_l + d_l A[:, F]`` is exact, and
-``sum_l S_l 2^(L l) = 0`` is decided by carrying in int64: every limb of the
-running value must vanish and the final carry must be zero.
+The checker (:mod:`exactopen.checker`) is standard library only.  A caller
+may hand it this module (``check_text(text, accelerator=limbs)``); the
+checker then asks it first for three computations and uses its own
+standard-library path whenever it answers None:
 
-:func:`kernel_vanishes` answers None when the bounds do not hold or NumPy is
-absent; the caller then uses the plain standard-library path, which
-``EXACTOPEN_PLAIN=1`` (or ``exactopen verify --plain``) forces everywhere.
-The test suite checks that both paths agree.
+* :func:`kernel_vanishes`: ``A[:, J] P + d A[:, F] = 0``;
+* :func:`inverse_holds`: ``B C = I`` modulo 2^61 - 1;
+* :func:`product`: an integer matrix product with one factor of small entries.
+
+Every large integer is split into L-bit limbs, ``L`` chosen so that every
+product and every partial sum of a float64 matrix product is an integer
+below 2^53; IEEE-754 double arithmetic is exact on those in any summation
+order.  The limbs are recombined by carrying in int64.  Inputs outside the
+bounds get None.  This module imports NumPy and the standard library only,
+never the rest of exactopen (a test enforces it), and the test suite checks
+that its answers agree with the checker's own.
 """
 
 import os
@@ -25,9 +29,12 @@ except ImportError:
 BLOCK = 1 << 20
 
 
-def enabled():
-    """Whether the NumPy path may be used."""
-    return numpy is not None and os.environ.get("EXACTOPEN_PLAIN", "") != "1"
+def accelerator(plain=False):
+    """This module, or None when NumPy is missing, ``plain`` is true or ``EXACTOPEN_PLAIN=1``."""
+    if plain or numpy is None or os.environ.get("EXACTOPEN_PLAIN", "") == "1":
+        return None
+    import sys
+    return sys.modules[__name__]
 
 
 def _split(values, bits, count):
@@ -48,8 +55,14 @@ def _split(values, bits, count):
 
 
 def kernel_vanishes(ints, cols, free, pivot_part, d):
-    """``A K = 0`` (True/False) for integer rows ``ints``, or None when this path does not apply."""
-    if not enabled() or not ints or not cols or not free:
+    """``A K = 0`` (True/False) for integer rows ``ints``, or None when this path does not apply.
+
+    ``P`` and ``d`` are split into L-bit limbs with ``sum_a |A[i, J_a]| 2^L``
+    below 2^53, so ``S_l = A[:, J] P_l + d_l A[:, F]`` is exact, and
+    ``sum_l S_l 2^(L l) = 0`` holds exactly when, carrying from the lowest
+    limb, every limb of the running value vanishes and so does the final carry.
+    """
+    if numpy is None or not ints or not cols or not free:
         return None
     jsum = max(sum(abs(row[j]) for j in cols) for row in ints)
     amax = max(abs(row[j]) for row in ints for j in free)
@@ -80,7 +93,7 @@ def inverse_holds(ints, inverse, p):
     ``S_l = B C_l`` is exact for L-bit limbs ``C_l``; ``S_l 2^(L l)`` is
     reduced modulo the Mersenne prime by rotating 61-bit values.
     """
-    if not enabled() or not ints or p != (1 << 61) - 1:
+    if numpy is None or not ints or p != (1 << 61) - 1:
         return None
     bits = min(53 - max(sum(map(abs, row)) for row in ints).bit_length(), 32)
     if bits < 8:
@@ -105,7 +118,7 @@ def product(a_rows, b_rows, n):
     times 2^L stay below 2^53, L a multiple of 8; the other factor is split
     into L-bit limbs and each entry is rebuilt from its carried limbs.
     """
-    if not enabled() or not a_rows or not b_rows or not n:
+    if numpy is None or not a_rows or not b_rows or not n:
         return None
     options = []
     for small, big, flip in ((a_rows, b_rows, False),
