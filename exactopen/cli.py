@@ -19,9 +19,15 @@ import tempfile
 
 from . import __version__
 from .errors import InputError, InternalError
-from .limbs import accelerator
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_INPUT, EXIT_CAP, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+def accelerator(plain: bool = False):
+    """The checker's optional accelerator (exact NumPy limb products), or None."""
+    from .limbs import accelerator as limbs_accelerator
+    return limbs_accelerator(plain)
+
 
 MATRIX_HELP = """\
 A matrix is a file or an inline string:
