@@ -101,9 +101,12 @@ def lift_float64(B, C, seed=b""):
             continue
         lifter = _Lifter(b_rows, inverse, p)
         Cf = np.array(c_rows, dtype=np.float64)
-        d = _denominator(lifter, Cf @ np.array(W, dtype=np.float64))
+        hadamard = _hadamard_bits(b_rows)  # |det B| < 2^hadamard
+        # phase 1 succeeds once p^k > 2 |numerators| |denominators|, a bound it never needs to reach
+        steps = (2 * hadamard + rhs.bit_length() + r.bit_length() + 2) // (p.bit_length() - 1) + 24
+        d = _denominator(lifter, Cf @ np.array(W, dtype=np.float64), steps)
         # |d X| <= d |adj(B) C| <= d 2^bits
-        bits = _hadamard_bits(b_rows) + cmax.bit_length() + r.bit_length()
+        bits = hadamard + cmax.bit_length() + r.bit_length()
         Y = lifter.integer_solution(Cf, d, bits + d.bit_length()) if d else None
         if Y is None:
             # d misses a factor of the true denominator (the residual never
@@ -223,7 +226,7 @@ def _reconstruct(a, m):
     return (r1, t1) if t1 > 0 else (-r1, -t1)
 
 
-def _denominator(lifter, rhs, max_steps=1 << 14):
+def _denominator(lifter, rhs, max_steps):
     """Phase 1: a common denominator of ``B^-1 rhs`` (usually that of ``B^-1 C``)."""
     p, R = lifter.p, rhs
     value = np.zeros(rhs.shape, dtype=object)  # x mod p^k, exact Python integers
