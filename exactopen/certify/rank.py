@@ -22,13 +22,16 @@ def minor_evidence(A: Matrix, rows, cols) -> dict:
     """Evidence that ``A[rows, cols]`` (rows scaled to integers) is non-singular modulo 2^61 - 1."""
     if not rows:
         return {"det_residue": "1"}
-    block = flint.nmod_mat(A.submatrix(rows, cols).integer_rows(), PRIME)
-    det = int(block.det())
-    if len(rows) < INVERSE_FROM or det == 0:
-        return {"det_residue": str(det)}
-    inverse = block.inv()
-    return {"inverse": {"shape": [len(rows), len(rows)],
-                        "rows": [[str(int(x)) for x in row] for row in inverse.tolist()]}}
+    whole = list(rows) == list(range(A.nrows)) and list(cols) == list(range(A.ncols))
+    block = flint.nmod_mat((A if whole else A.submatrix(rows, cols)).integer_rows(), PRIME)
+    if len(rows) >= INVERSE_FROM:
+        try:
+            inverse = block.inv()
+        except ZeroDivisionError:
+            return {"det_residue": "0"}
+        return {"inverse": {"shape": [len(rows), len(rows)],
+                            "rows": [[str(x) for x in row] for row in inverse.tolist()]}}
+    return {"det_residue": str(int(block.det()))}
 
 
 def add_rank_step(proof: Proof, name: str, A: Matrix, backend: str = "flint") -> int:

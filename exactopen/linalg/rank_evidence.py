@@ -117,7 +117,8 @@ def _evidence_for_integer_matrix(Z: flint.fmpz_mat, prime: int):
     if r == 0:
         return 0, [], [], [], 1
     cols = _pivots(R, r)
-    sub = flint.nmod_mat(r, m, [M[i, j] for j in cols for i in range(m)], prime)
+    sub = M.transpose() if r == n else \
+        flint.nmod_mat(r, m, [M[i, j] for j in cols for i in range(m)], prime)
     rows = _pivots(sub.rref()[0], r)
     free = [j for j in range(n) if j not in set(cols)]
     if not free:
