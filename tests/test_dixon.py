@@ -113,3 +113,15 @@ def test_property_solve_is_exact(seed, r, k, size):
     for x in N.entries():
         g = flint.fmpz(g).gcd(x)
     assert g == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_entries_near_the_float64_bounds(seed):
+    # r = 3 and entries up to 2^22: bsum h is about 2^47 to 2^48, below the 2^51 cap
+    rng = random.Random(50 + seed)
+    B, C = _random_system(rng, 3, 5, 1 << 22)
+    found = dixon.lift_float64(B, C)
+    assert found is not None and found == _reference(B, C)
+    big = B * 64  # now past the cap: FLINT answers
+    assert dixon.lift_float64(big, C) is None
+    assert dixon.solve(big, C) == _reference(big, C)
