@@ -25,6 +25,9 @@ Workloads and baselines:
   certification (``analyze`` + ``openness_certificate``) against the three
   certified ranks it needs, and the checker.
 * sparse: a 2000 x 2000 block-structured matrix with about 1% non-zeros.
+* solve: the exact solve on the pivot block of each rank n/4 matrix, the
+  costly step of its certificate: exactopen's p-adic lifting in float64
+  against FLINT's ``fmpq_mat.solve`` (Dixon), same answer asserted.
 """
 
 from __future__ import annotations
@@ -179,10 +182,36 @@ def work_sparse(repeat):
     return out
 
 
+def work_solve(n, repeat):
+    """The exact solve on the pivot block of the rank n/4 workload: float64 lifting vs FLINT."""
+    import flint
+
+    from exactopen.linalg import dixon
+    from exactopen.linalg.rank_evidence import _pivots, _submatrix
+
+    Z = _integer_matrix(random.Random(1000 * n + 1), n, n, n // 4)
+    p = (1 << 61) - 1
+    M = flint.nmod_mat(Z, p)
+    R, r = M.rref()
+    cols = _pivots(R, r)
+    rows = _pivots(flint.nmod_mat(Z.transpose(), p).rref()[0], r)
+    free = [j for j in range(n) if j not in set(cols)]
+    B, C = _submatrix(Z, rows, cols), _submatrix(Z, rows, free)
+    out = {"workload": f"pivot block {r}x{r}, {n - r} right-hand sides", "n": n}
+    out["lifting"], (N, d) = _timed(lambda: dixon.lift_float64(B, C), repeat)
+    out["flint_solve"], X = _timed(
+        lambda: flint.fmpq_mat(B).solve(flint.fmpq_mat(C), algorithm="dixon"), repeat)
+    num, den = X.numer_denom()
+    assert (N, d) == (num, int(den))
+    return out
+
+
 def _child(spec):
     kind = spec["kind"]
     if kind == "rank":
         out = work_rank(spec["n"], spec["shape"], spec["repeat"], spec["sympy"])
+    elif kind == "solve":
+        out = work_solve(spec["n"], spec["repeat"])
     elif kind == "theorem2":
         out = work_theorem2(spec["n"], spec["repeat"])
     else:
@@ -217,7 +246,7 @@ def table(results):
              "certify/fmpz | sympy/certify | verify/certify | peak MB |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        if "three_ranks" in r:
+        if "three_ranks" in r or "lifting" in r:
             continue
         lines.append(
             f"| {r['workload']} | {r.get('rank', '-')} | {_fmt(r['nmod_rank'])} | "
@@ -234,6 +263,14 @@ def table(results):
             lines.append(f"| {r['workload']} | {_fmt(r['certify'])} | {_fmt(r['three_ranks'])} | "
                          f"{_fmt(_ratio(r['certify'], r['three_ranks']), 2)} | "
                          f"{_fmt(r['verify'])} | {r['peak_rss_mb']:.0f} |")
+    solves = [r for r in results if "lifting" in r]
+    if solves:
+        lines += ["", "| exact solve | p-adic float64 lifting | FLINT fmpq_mat.solve (Dixon) | "
+                  "ratio | peak MB |", "|---|---|---|---|---|"]
+        for r in solves:
+            lines.append(f"| {r['workload']} | {_fmt(r['lifting'])} | {_fmt(r['flint_solve'])} | "
+                         f"{_fmt(_ratio(r['lifting'], r['flint_solve']), 2)} | "
+                         f"{r['peak_rss_mb']:.0f} |")
     growth = []
     for shape in ("full", "low"):
         rows = [r for r in results if r["workload"].endswith(shape) and "rank" in r]
@@ -265,6 +302,8 @@ def main(argv=None):
                           "sympy": n <= 200 or (n == 400 and not args.quick)})
     for n in sizes:
         specs.append({"kind": "theorem2", "n": n, "repeat": args.repeat})
+    for n in sizes:
+        specs.append({"kind": "solve", "n": n, "repeat": args.repeat})
     if not args.quick:
         specs.append({"kind": "sparse", "repeat": 1})
     results = []

@@ -125,3 +125,13 @@ def test_entries_near_the_float64_bounds(seed):
     big = B * 64  # now past the cap: FLINT answers
     assert dixon.lift_float64(big, C) is None
     assert dixon.solve(big, C) == _reference(big, C)
+
+
+def test_solve_lifts_large_systems_and_leaves_small_ones_to_flint(monkeypatch):
+    calls = []
+    original = dixon.lift_float64
+    monkeypatch.setattr(dixon, "lift_float64", lambda *a: calls.append(1) or original(*a))
+    small = _random_system(random.Random(6), 10, 10, 9)
+    assert dixon.solve(*small) == _reference(*small) and not calls
+    large = _random_system(random.Random(7), 64, 64, 9)
+    assert dixon.solve(*large) == _reference(*large) and calls == [1]

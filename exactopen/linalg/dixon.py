@@ -38,6 +38,10 @@ try:  # NumPy is a dependency, but the exact FLINT route needs none of it
 except ImportError:  # pragma: no cover - exercised by the fallback test
     np = None
 
+#: Systems with fewer right-hand side entries than this go straight to FLINT,
+#: which is as fast there (bench/run.py, the "exact solve" table).
+FLOAT_FROM = 4096
+
 #: Every integer held in a float64 during lifting stays at or below this
 #: (2^51 rather than 2^53 so that rounding a / p to the nearest integer is exact).
 EXACT = 1 << 51
@@ -65,7 +69,7 @@ def solve(B: flint.fmpz_mat, C: flint.fmpz_mat, seed: bytes = b"") -> tuple[flin
         raise ValueError("need a square B and a C with as many rows")
     if C.ncols() == 0 or B.nrows() == 0:
         return flint.fmpz_mat(B.ncols(), C.ncols()), 1
-    found = lift_float64(B, C, seed)
+    found = lift_float64(B, C, seed) if B.nrows() * C.ncols() >= FLOAT_FROM else None
     if found is not None:
         return found
     num, den = flint.fmpq_mat(B).solve(flint.fmpq_mat(C), algorithm="dixon").numer_denom()
