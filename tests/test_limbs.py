@@ -92,6 +92,8 @@ def test_error_in_the_final_carry_alone_is_caught(monkeypatch):
     rows, cols, free, d = [[1, -1]], [0], [1], 1 << 63
     assert _both(monkeypatch, rows, cols, free, [[-(1 << 63)]], d) == (False, False)
     assert _both(monkeypatch, rows, cols, free, [[1 << 63]], d) == (True, True)
+    for error in (1, -1, 1 << 31, 1 << 32, 1 << 40):  # the lowest bits of each limb count
+        assert _both(monkeypatch, rows, cols, free, [[d + error]], d) == (False, False)
 
 
 def test_split_recovers_every_value():
