@@ -3,7 +3,8 @@
 The fast route (THEORY.md §5): rank and pivots modulo a large prime chosen
 deterministically from the input with ``flint.nmod_mat``; the pivot block is
 non-singular modulo p, hence over Q, which proves ``rank >= r``.  One exact
-solve on that block gives a kernel basis ``K`` with ``K[F, :] = d I``
+solve on that block (p-adic lifting, :mod:`exactopen.linalg.dixon`) gives a
+kernel basis ``K`` with ``K[F, :] = d I``
 (``F`` the non-pivot columns, ``d`` a common denominator), which proves
 ``rank <= r`` once ``A K = 0``.
 
