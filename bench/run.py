@@ -90,6 +90,20 @@ def _verify(text, repeat):
     return _timed(lambda: check_text(text, accelerator()), repeat)
 
 
+def _certified_rank(out, Z, repeat):
+    """Time the rank certificate of ``Z`` and its checking (both paths) into ``out``."""
+    from exactopen.certify.encode import dumps
+    from exactopen.certify.rank import rank_certificate
+    from exactopen.linalg import Matrix
+    out["certify"], (r_cert, cert) = _timed(
+        lambda: rank_certificate(Matrix.from_flint(Z), backend="modular"), repeat)
+    text = dumps(cert)
+    out["certificate_bytes"] = len(text)
+    out["verify"], verdict = _verify(text, repeat)
+    out["verify_plain"] = _plain(text)
+    return r_cert, verdict
+
+
 def _plain(text):
     """Seconds of one run of the checker on its standard-library path alone."""
     from exactopen.checker import check_text
@@ -101,22 +115,13 @@ def _plain(text):
 def work_rank(n, kind, repeat, with_sympy):
     import flint
 
-    from exactopen.certify.encode import dumps
-    from exactopen.certify.rank import rank_certificate
-    from exactopen.linalg import Matrix
-
     rng = random.Random(1000 * n + (kind == "low"))
     Z = _integer_matrix(rng, n, n, None if kind == "full" else n // 4)
     prime = (1 << 61) - 1
     out = {"workload": f"rank {n}x{n} {kind}", "n": n}
     out["nmod_rank"], r_mod = _timed(lambda: flint.nmod_mat(Z, prime).rank(), repeat)
     out["fmpz_rank"], r_exact = _timed(lambda: Z.rank(), repeat)
-    out["certify"], (r_cert, cert) = _timed(
-        lambda: rank_certificate(Matrix.from_flint(Z), backend="modular"), repeat)
-    text = dumps(cert)
-    out["certificate_bytes"] = len(text)
-    out["verify"], verdict = _verify(text, repeat)
-    out["verify_plain"] = _plain(text)
+    r_cert, verdict = _certified_rank(out, Z, repeat)
     assert r_mod == r_exact == r_cert and verdict == (0, "VERIFIED"), (r_mod, r_exact, r_cert)
     out["rank"] = r_cert
     if with_sympy:
@@ -160,9 +165,6 @@ def work_theorem2(n, repeat):
 
 
 def work_sparse(repeat):
-    from exactopen.certify.encode import dumps
-    from exactopen.certify.rank import rank_certificate
-    from exactopen.linalg import Matrix
     from exactopen.linalg.sparse import sparse_block_matrix
 
     import flint
@@ -171,12 +173,7 @@ def work_sparse(repeat):
     out = {"workload": "sparse 2000x2000, 1% non-zeros", "n": 2000}
     out["nmod_rank"], _ = _timed(lambda: flint.nmod_mat(Z, (1 << 61) - 1).rank(), repeat)
     out["fmpz_rank"], r_exact = _timed(lambda: Z.rank(), 1)
-    out["certify"], (r_cert, cert) = _timed(
-        lambda: rank_certificate(Matrix.from_flint(Z), backend="modular"), repeat)
-    text = dumps(cert)
-    out["certificate_bytes"] = len(text)
-    out["verify"], verdict = _verify(text, repeat)
-    out["verify_plain"] = _plain(text)
+    r_cert, verdict = _certified_rank(out, Z, repeat)
     assert r_cert == r_exact and verdict == (0, "VERIFIED")
     out["rank"] = r_cert
     return out
