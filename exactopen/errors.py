@@ -1,9 +1,15 @@
-"""Exceptions of the computing (untrusted) side of exactopen.
+"""Exceptions of the computing (untrusted) side of exactopen, by who is at fault.
 
-Bad input and "the mathematics says no" are kept apart: :class:`InputError`
-means the user's data cannot be read or does not fit; a verdict such as
-"not locally open" is a result, never an exception.  :class:`InternalError`
-means two independent routes of exactopen disagreed: a bug, never an answer.
+* :class:`InputError` -- the user's data cannot be read, is malformed, or does
+  not fit the request (the command line exits 2);
+* :class:`NotApplicable` -- the input is fine, but the mathematics says no: the
+  theorem asked for does not apply here (a degenerate point for Lemma 7, a
+  point that is not critical, a pair that is not open for ``lift``) (exit 5);
+* :class:`InternalError` -- two independent routes of exactopen disagreed: a
+  bug, never an answer (exit 4).
+
+A verdict such as "not locally open" is a result, never an exception.  Every
+exception raised here derives from :class:`ExactOpenError`.
 """
 
 
@@ -17,6 +23,10 @@ class InputError(ExactOpenError, ValueError):
 
 class ResourceLimitError(InputError):
     """The input exceeds a documented size cap."""
+
+
+class NotApplicable(ExactOpenError):
+    """The input is well formed, but the requested theorem or construction does not apply."""
 
 
 class InternalError(ExactOpenError, RuntimeError):

@@ -17,9 +17,9 @@ def test_python_api_page():
 
 
 @pytest.mark.parametrize("module", [
-    "exactopen.numbers", "exactopen.linalg.matrix", "exactopen.linalg.backends",
-    "exactopen.linalg.spaces", "exactopen.linalg.rank_evidence", "exactopen.openness",
-    "exactopen.lift", "exactopen.networks.quadratic", "exactopen.certify.rank",
+    "exactopen.linalg.numbers", "exactopen.linalg.matrix", "exactopen.linalg.engines",
+    "exactopen.linalg.spaces", "exactopen.linalg.rank_evidence", "exactopen.openness.theorem2",
+    "exactopen.openness.lift", "exactopen.networks.quadratic", "exactopen.certify.rank",
     "exactopen.checker",
 ])
 def test_module_doctests(module):

@@ -8,23 +8,16 @@ strings in the canonical form of :func:`exactopen.numbers.encode_rational`.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from fractions import Fraction
 
 from ..linalg import Matrix
-from ..numbers import encode_rational
-
-FORMAT = "exactopen-certificate"
-VERSION = 1
+from ..linalg.numbers import encode_rational
 
 
 def encode_matrix(A: Matrix | list, ncols: int | None = None) -> dict:
     """``{"shape": [m, n], "rows": [[...]]}`` with canonical rational strings."""
-    if isinstance(A, Matrix):  # FLINT prints rationals canonically: "p" or "p/q" reduced, q > 0
-        numerators, denominator = A.to_flint().numer_denom()
-        entries = numerators if denominator == 1 else A.to_flint()
-        return {"shape": [A.nrows, A.ncols], "rows": [[str(x) for x in r] for r in entries.tolist()]}
+    if isinstance(A, Matrix):
+        return {"shape": [A.nrows, A.ncols], "rows": A.entry_strings()}
     n = ncols if ncols is not None else len(A[0])
     return {"shape": [len(A), n],
             "rows": [[str(x) if type(x) is int else encode_rational(Fraction(x)) for x in r]
@@ -34,9 +27,7 @@ def encode_matrix(A: Matrix | list, ncols: int | None = None) -> dict:
 def encode_sparse(A: Matrix) -> dict:
     """``{"shape": [m, n], "nonzeros": [[i, j, "v"], ...]}``, row-major: witnesses and curves
     carry only the entries that matter."""
-    nonzeros = [[i, j, str(x)] for i, row in enumerate(A.to_flint().tolist())
-                for j, x in enumerate(row) if x != 0]
-    return {"shape": [A.nrows, A.ncols], "nonzeros": nonzeros}
+    return {"shape": [A.nrows, A.ncols], "nonzeros": A.nonzeros()}
 
 
 def _scalar(x) -> bool:
@@ -60,20 +51,3 @@ def _dump(value, indent: int) -> str:
 def dumps(certificate: dict) -> str:
     """Canonical text of a certificate, ending in a newline."""
     return _dump(certificate, 0) + "\n"
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never half-written."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".exactopen-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import InputError, InternalError
+from ..errors import InternalError, NotApplicable
 from ..linalg import Matrix
+from ..linalg.numbers import encode_rational
 from ..networks.derivatives import (chart_gradient_and_hessian, gradient,
                                     gradient_and_hessian, loss_along_curve)
 from ..networks.model import LinearNetwork
 from ..networks.quadratic import ldl, negative_direction
 from ..networks.theorem8 import (SquareConstruction, WeightedConstruction,
                                  descent_order_and_t0)
-from ..numbers import encode_rational
 from .encode import encode_matrix, encode_sparse
-from .openness import nonsingular_minor
+from .theorem2 import nonsingular_minor
 from .proof import Proof, certificate
 from .rank import add_minor_step, add_rank_step
 
@@ -42,7 +42,7 @@ def _require_critical(net: LinearNetwork, proof: Proof) -> None:
     nonzero = [a for a, g in enumerate(grad) if g]
     if nonzero:
         layer, p, q = net.parameters()[nonzero[0]]
-        raise InputError(f"W is not a critical point: dL/dW{layer + 1}[{p + 1},{q + 1}] = "
+        raise NotApplicable(f"W is not a critical point: dL/dW{layer + 1}[{p + 1},{q + 1}] = "
                          f"{grad[nonzero[0]]} != 0")
     proof.add("critical-point", reads=["W"], point="W")
 
@@ -102,7 +102,7 @@ def weighted_minimum_certificate(c: WeightedConstruction) -> dict:
     fields = _ldl_fields(H)
     if any(x == "0" for x in fields["diagonal"]):
         raise InternalError("chart Hessian is only semidefinite")
-    inverse = Matrix.from_flint(Z.submatrix(c.rows, c.cols).to_flint().inv())
+    inverse = Z.submatrix(c.rows, c.cols).inv()
     proof.add("chart-minimum", reads=["W"], point="W", rows=list(c.rows), cols=list(c.cols),
               inverse=encode_matrix(inverse), **fields)
     _losses(proof, net, c.better)
@@ -126,7 +126,7 @@ def lemma7_certificate(net: LinearNetwork) -> dict:
     F = net.product()
     rows, cols = nonsingular_minor(F)
     if len(rows) < min(net.widths):
-        raise InputError(f"W is degenerate: rank(W_h ... W_1) = {len(rows)} < min width "
+        raise NotApplicable(f"W is degenerate: rank(W_h ... W_1) = {len(rows)} < min width "
                          f"{min(net.widths)}, so Lemma 7 does not apply")
     add_minor_step(proof, name, F, rows, cols)
     claim = {"network": encode_network(net), "lemma": "7"}
@@ -138,13 +138,13 @@ def lemma3_certificate(net: LinearNetwork, activation: dict) -> dict:
     proof = Proof(_claim_names(net))
     rows, cols = nonsingular_minor(net.X)
     if len(cols) < net.X.ncols:
-        raise InputError(f"X has rank {len(cols)} < {net.X.ncols} columns: the pyramidal setting "
+        raise NotApplicable(f"X has rank {len(cols)} < {net.X.ncols} columns: the pyramidal setting "
                          "of Lemma 3 needs X of full column rank")
     add_minor_step(proof, "X", net.X, rows, cols)
     for i, W in enumerate(net.layers):
         rows, cols = nonsingular_minor(W)
         if len(rows) < W.nrows:
-            raise InputError(f"layer {i + 1} has rank {len(rows)} < {W.nrows} rows: Lemma 3 needs "
+            raise NotApplicable(f"layer {i + 1} has rank {len(rows)} < {W.nrows} rows: Lemma 3 needs "
                              "every layer of full row rank")
         add_minor_step(proof, f"W{i + 1}", W, rows, cols)
     claim = {"network": encode_network(net), "lemma": "3", "activation": activation}

@@ -8,13 +8,10 @@ graph, ties broken by insertion order, so the output is deterministic).
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import networkx as nx
 
+from ..checker.spec import FORMAT, VERSION, claim_digest
 from ..errors import InternalError
-from .encode import FORMAT, VERSION
 
 
 class Proof:
@@ -48,12 +45,6 @@ class Proof:
             uses = sorted({position[definer[n]] for n in reads if n in definer})
             out.append({"id": position[index], "rule": rule, "uses": uses, **fields})
         return out
-
-
-def claim_digest(claim: dict) -> str:
-    """SHA-256 of the claim's compact sorted JSON (the checker recomputes it)."""
-    text = json.dumps(claim, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def certificate(kind: str, claim: dict, verdict: str, proof: Proof, conditions=None) -> dict:

@@ -1,13 +1,13 @@
-"""Rank steps and rank certificates (THEORY.md §5)."""
+"""Rank steps and rank certificates (docs/theory.md, section 5)."""
 
 from __future__ import annotations
 
 import flint
 
-from ..checker.arith import PRIME
-from ..linalg import Matrix
+from ..checker.spec import PRIME
+from ..linalg import FLINT, Engine, Matrix
+from ..linalg.numbers import encode_rational
 from ..linalg.rank_evidence import rank_evidence
-from ..numbers import encode_rational
 from ..linalg.sparse import cover_certificate, density
 from .encode import encode_matrix, encode_sparse
 from .proof import Proof, certificate
@@ -34,13 +34,13 @@ def minor_evidence(A: Matrix, rows, cols) -> dict:
     return {"det_residue": str(int(block.det()))}
 
 
-def add_rank_step(proof: Proof, name: str, A: Matrix, backend: str = "flint") -> int:
+def add_rank_step(proof: Proof, name: str, A: Matrix, engine: Engine = FLINT) -> int:
     """Add a ``rank`` step proving ``rank(A)`` for the matrix called ``name``; return the rank.
 
-    With ``backend="modular"`` the kernel is checked only modulo primes here;
-    the certificate must then go through the independent checker.
+    With an engine that is not exact the kernel is checked only modulo primes
+    here; the certificate must then go through the independent checker.
     """
-    ev = rank_evidence(A, exact=backend != "modular")
+    ev = rank_evidence(A, exact=engine.exact)
     oriented = A.T if ev.transposed else A
     free = oriented.ncols - ev.rank
     proof.add("rank", reads=[name], matrix=name, rank=ev.rank, transposed=ev.transposed,
@@ -61,7 +61,7 @@ def add_minor_step(proof: Proof, name: str, A: Matrix, rows, cols) -> None:
 SPARSE = 0.1
 
 
-def rank_certificate(A: Matrix, backend: str = "flint") -> tuple[int, dict]:
+def rank_certificate(A: Matrix, engine: Engine = FLINT) -> tuple[int, dict]:
     """Return ``(rank, certificate)`` for ``A``.
 
     Examples
@@ -72,13 +72,13 @@ def rank_certificate(A: Matrix, backend: str = "flint") -> tuple[int, dict]:
     """
     proof = Proof(["A"])
     sparse = density(A) < SPARSE
-    cover = cover_certificate(A, exact=backend != "modular") if sparse else None
+    cover = cover_certificate(A, exact=engine.exact) if sparse else None
     if cover:
         cover_rows, cover_cols, minor_rows, minor_cols = cover
         proof.add("vertex-cover", reads=["A"], matrix="A", rows=cover_rows, cols=cover_cols)
         add_minor_step(proof, "A", A, minor_rows, minor_cols)
         r = len(minor_rows)
     else:
-        r = add_rank_step(proof, "A", A, backend)
+        r = add_rank_step(proof, "A", A, engine)
     claim = {"matrix": encode_sparse(A) if sparse else encode_matrix(A), "rank": r}
     return r, certificate("rank", claim, "holds", proof)

@@ -1,94 +1,30 @@
-"""Exact integer and rational arithmetic for the checker (standard library only).
+"""Exact integer arithmetic for the checker (standard library only).
 
 Two tricks keep checking fast without giving up exactness:
 
 * a determinant that is non-zero modulo a prime is non-zero; only when it
-  vanishes modulo :data:`PRIME` is the exact fraction-free (Bareiss)
-  determinant computed;
+  vanishes modulo :data:`~.spec.PRIME` is the exact fraction-free (Bareiss)
+  determinant computed, and only for small minors;
 * integer matrix products are done row by row on *packed* integers: the
   entries of a row of B are laid side by side in one big integer with slots
   wide enough for every partial sum, so one big-integer multiply-add handles a
   whole row.  A row of ``A K`` is zero exactly when its packed value is 0,
   because slot values are bounded by half the slot range.
+
+``accel`` is the optional accelerator the caller lent the checker (or None):
+an object whose ``kernel_vanishes``, ``inverse_holds`` and ``product`` answer
+exactly as the functions here do, or None to leave the work to them.
 """
 
-from fractions import Fraction
 from math import lcm
 
-#: Set by :func:`exactopen.checker.check_text` for one check: None, or an object
-#: whose ``kernel_vanishes``, ``inverse_holds`` and ``product`` answer exactly as
-#: the functions here do, or None to leave the work to them (exactopen.limbs).
-accelerator = None
+from .jsonload import Mat, canonical
 
 
-def _accelerated(name, *args):
-    """The accelerator's answer, or None when there is none or it declines."""
-    return None if accelerator is None else getattr(accelerator, name)(*args)
-
-#: The prime (checked in the test suite) of the determinant residues in minor steps.
-PRIME = 2305843009213693951  # 2^61 - 1
-
-
-def integer_rows(rows):
-    """Scale each row of a rational matrix to integers (rank and kernel unchanged)."""
-    if all(type(x) is int for row in rows for x in row):
-        return rows
-    out = []
-    for row in rows:
-        d = 1
-        for x in row:
-            d = lcm(d, x.denominator)
-        out.append([int(x * d) for x in row])
-    return out
-
-
-def _det_mod_p_sparse(rows, p):
-    """Determinant modulo p by elimination on {column: value} rows (little fill-in when sparse)."""
-    n = len(rows)
-    pending = {i: {j: x % p for j, x in enumerate(r) if x % p} for i, r in enumerate(rows)}
-    det, chosen = 1, []
-    for c in range(n):
-        holders = [i for i, r in pending.items() if c in r]
-        if not holders:
-            return 0
-        k = min(holders, key=lambda i: (len(pending[i]), i))
-        pivot_row = pending.pop(k)
-        chosen.append(k)
-        det = det * pivot_row[c] % p
-        inverse = pow(pivot_row[c], p - 2, p)
-        for i in holders:
-            if i == k:
-                continue
-            r = pending[i]
-            f = r[c] * inverse % p
-            for j, x in pivot_row.items():
-                v = (r.get(j, 0) - f * x) % p
-                if v:
-                    r[j] = v
-                else:
-                    r.pop(j, None)
-    seen, sign = [False] * n, 1  # sign of the permutation column c -> row chosen[c]
-    for start in range(n):
-        length, j = 0, start
-        while not seen[j]:
-            seen[j], j, length = True, chosen[j], length + 1
-        if length and length % 2 == 0:
-            sign = -sign
-    return det * sign % p
-
-
-def _det_mod_p(rows, p):
-    """Determinant modulo p: sparse elimination when under a quarter of the entries are non-zero."""
-    n = len(rows)
-    if n > 8 and sum(1 for r in rows for x in r if x) < n * n // 4:
-        return _det_mod_p_sparse(rows, p)
-    return _det_mod_p_dense(rows, p)
-
-
-def _det_mod_p_dense(rows, p):
+def det_mod_p(rows, p):
+    """Determinant of a square integer matrix modulo the prime p (dense elimination)."""
     a = [[x % p for x in r] for r in rows]
-    n = len(a)
-    det = 1
+    n, det = len(a), 1
     for c in range(n):
         piv = next((i for i in range(c, n) if a[i][c]), None)
         if piv is None:
@@ -125,30 +61,11 @@ def bareiss_det(rows):
     return sign * a[-1][-1] if n else 1
 
 
-def determinant_residue(rows):
-    """Determinant of the row-scaled integer block modulo :data:`PRIME`, and that block."""
-    ints = integer_rows(rows)
-    return _det_mod_p(ints, PRIME), ints
-
-
-def nonsingular(rows, stated):
-    """Check the stated determinant residue of a square block; True when it is non-singular.
-
-    A non-zero residue proves ``det != 0``; a zero residue leaves it to the
-    exact (Bareiss) determinant.  Returns None when the residue differs.
-    """
-    residue, ints = determinant_residue(rows)
-    if residue != stated:
-        return None
-    return residue != 0 or bareiss_det(ints) != 0
-
-
-def inverse_mod_p_holds(ints, inverse):
-    """``B C = I`` modulo :data:`PRIME` for an integer block B and C with entries in [0, p)."""
-    p = PRIME
+def inverse_mod_p_holds(ints, inverse, p, accel=None):
+    """``B C = I`` modulo p for an integer block B and C with entries in [0, p)."""
     if any(not 0 <= x < p for row in inverse for x in row):
         return False
-    fast = _accelerated("inverse_holds", ints, inverse, p)
+    fast = accel.inverse_holds(ints, inverse, p) if accel else None
     if fast is not None:
         return fast
     product = int_matmul([[x % p for x in row] for row in ints], inverse, len(inverse))
@@ -168,9 +85,9 @@ def _pack(row, nbytes):
     return int.from_bytes(data, "little") - offset
 
 
-def int_matmul(a_rows, b_rows, n):
+def int_matmul(a_rows, b_rows, n, accel=None):
     """Exact product of integer matrices (a: m x k, b: k x n) by packed rows."""
-    fast = _accelerated("product", a_rows, b_rows, n)
+    fast = accel.product(a_rows, b_rows, n) if accel else None
     if fast is not None:
         return fast
     amax = max((sum(abs(x) for x in r) for r in a_rows), default=0)
@@ -188,15 +105,14 @@ def int_matmul(a_rows, b_rows, n):
     return out
 
 
-def kernel_vanishes(rows, cols, free, pivot_part, d):
-    """``A K = 0`` for ``K[cols, :] = pivot_part``, ``K[free, :] = d I`` (rows of A rational).
+def kernel_vanishes(ints, cols, free, pivot_part, d, accel=None):
+    """``A K = 0`` for ``K[cols, :] = pivot_part``, ``K[free, :] = d I`` (A: integer rows).
 
     Row i of ``A K`` is ``sum_a A[i, J_a] P[a, :] + d A[i, F]``; packed, that is
     one multiply-add per pivot column plus one scaled packing, and it is zero
     exactly when its packed value is 0 (every slot is bounded by half its range).
     """
-    ints = integer_rows(rows)
-    fast = _accelerated("kernel_vanishes", ints, cols, free, pivot_part, d)
+    fast = accel.kernel_vanishes(ints, cols, free, pivot_part, d) if accel else None
     if fast is not None:
         return fast
     pmax = max((abs(x) for r in pivot_part for x in r), default=0)
@@ -211,29 +127,56 @@ def kernel_vanishes(rows, cols, free, pivot_part, d):
     return True
 
 
-def matmul(a_rows, b_rows, k, n):
-    """Exact product of rational matrices given as rows (a: m x k, b: k x n)."""
-    if not a_rows or k == 0:
-        return [[0] * n for _ in a_rows]
-    bden = 1
-    for r in b_rows:
-        for x in r:
-            bden = lcm(bden, x.denominator)
-    b_int = [[int(x * bden) for x in r] for r in b_rows]
-    aden, a_int = [], []
-    for r in a_rows:
-        d = 1
-        for x in r:
-            d = lcm(d, x.denominator)
-        aden.append(d * bden)
-        a_int.append([int(x * d) for x in r])
-    prod = int_matmul(a_int, b_int, n)
-    return [r if d == 1 else [Fraction(x, d) for x in r] for r, d in zip(prod, aden)]
+def matmul(a, b, accel=None):
+    """Exact product of two :class:`Mat` (a: m x k, b: k x n)."""
+    den = lcm(*b.dens) if b.dens else 1
+    b_ints = b.rows if den == 1 else [[x * (den // d) for x in r] for r, d in zip(b.rows, b.dens)]
+    rows = int_matmul(a.rows, b_ints, b.n, accel) if a.n else [[0] * b.n for _ in range(a.m)]
+    return canonical(a.m, b.n, rows, [d * den for d in a.dens])
 
 
-def add(a_rows, b_rows):
-    return [[x + y for x, y in zip(r, s)] for r, s in zip(a_rows, b_rows)]
+def chain_order(dims):
+    """Cheapest order of a chain of factors ``dims[i] x dims[i + 1]``: ``{(i, j): (cost, split)}``,
+    the cost counted in scalar multiplications."""
+    h = len(dims) - 1
+    best = {(i, i): (0, None) for i in range(h)}
+    for length in range(2, h + 1):
+        for i in range(h - length + 1):
+            j = i + length - 1
+            best[i, j] = min((best[i, s][0] + best[s + 1, j][0] + dims[i] * dims[s + 1] * dims[j + 1],
+                              s) for s in range(i, j))
+    return best
 
 
-def transpose(rows, n):
-    return [list(c) for c in zip(*rows)] if rows else [[] for _ in range(n)]
+def chain(mats, accel=None):
+    """Product of a chain of :class:`Mat`, multiplied in the cheapest order."""
+    best = chain_order([mats[0].m] + [x.n for x in mats])
+
+    def product(i, j):
+        if i == j:
+            return mats[i]
+        s = best[i, j][1]
+        return matmul(product(i, s), product(s + 1, j), accel)
+    return product(0, len(mats) - 1)
+
+
+def take(a, rows=None, cols=None):
+    """The submatrix ``a[rows, cols]`` (all rows or columns when None)."""
+    rows = range(a.m) if rows is None else rows
+    picked = [a.rows[i] if cols is None else [a.rows[i][j] for j in cols] for i in rows]
+    return canonical(len(rows), a.n if cols is None else len(cols), picked,
+                     [a.dens[i] for i in rows])
+
+
+def add(a, b):
+    den = [lcm(x, y) for x, y in zip(a.dens, b.dens)]
+    rows = [[x * (d // da) + y * (d // db) for x, y in zip(r, s)]
+            for r, s, d, da, db in zip(a.rows, b.rows, den, a.dens, b.dens)]
+    return canonical(a.m, a.n, rows, den)
+
+
+def transpose(a):
+    den = lcm(*a.dens) if a.dens else 1
+    scaled = [[x * (den // d) for x in r] for r, d in zip(a.rows, a.dens)]
+    cols = [list(c) for c in zip(*scaled)] if a.m else [[] for _ in range(a.n)]
+    return canonical(a.n, a.m, cols, [den] * a.n)

@@ -3,15 +3,15 @@
 Each function reads the claim, decides which facts the theorem needs, and
 compares the verdict (and, for local openness, each condition) the
 certificate states with what follows from the facts.  The theorems are the
-paper's (Theorem 2, Behrends' Theorem 2.5 as restated in THEORY.md §3,
-Lemmas 3 and 7, Theorem 5) and elementary facts spelled out in
-``docs/certificate-format.md``.
+paper's (Theorem 2, Lemmas 3 and 7, Theorem 5), Behrends' Theorem 2.5 and
+elementary facts, each stated in ``docs/certificate-format.md`` section 5.
 """
 
 from math import gcd
 
 from .errors import Malformed, NotVerified
-from .jsonload import fields, rational
+from .jsonload import fields, number
+from .rules import Product
 
 
 def _need(ok, what, expected, found="missing"):
@@ -25,28 +25,50 @@ def _rank(env, name):
 
 
 def _witness(env, name, shape):
-    _need(name in env.matrices and env.defined_by.get(name), "witness", f"a matrix step defining {name}")
+    _need(name in env.matrices and env.defined_by.get(name), "witness", f"a step defining {name}")
     mat = env.matrices[name]
     _need((mat.m, mat.n) == shape, "witness", f"{name} of shape {shape}", f"{(mat.m, mat.n)}")
 
 
 def _primitive_vector(env, name):
     """Intersection vectors are canonical up to scale: coprime integers, first non-zero > 0."""
-    entries = [x for row in env.matrices[name].rows for x in row]
-    nonzero = [x for x in entries if x]
+    mat = env.matrices[name]
+    entries = [x for row in mat.rows for x in row]
     g = 0
-    for x in nonzero:
-        g = gcd(g, x.numerator) if x.denominator == 1 else -1
-    _need(g == 1 and nonzero[0] > 0, "witness", f"{name} a primitive integer vector, first "
-          "non-zero entry positive", [str(x) for x in entries])
+    for x in entries:
+        g = gcd(g, x)
+    _need(g == 1 and set(mat.dens) == {1} and next(x for x in entries if x) > 0, "witness",
+          f"{name} a primitive integer vector, first non-zero entry positive", entries)
 
 
-def _full_rank_perturbation(env, t, shape, product, total, size):
-    """A witness T with the product (T*W2 or W1*T) zero and the perturbed factor of rank >= size."""
+def _vanishes(env, left, right):
+    """``left * right = 0`` as a fact, directly or through a factored witness.
+
+    A witness defined as a product ``F1*...*Fj`` times ``right`` vanishes when
+    ``Fi*...*Fj*right`` does; dually on the left.
+    """
+    if f"{left}*{right}" in env.zero:
+        return True
+    for name, other, on_left in ((left, right, True), (right, left, False)):
+        parts = name.split("*") if isinstance(env.matrices.get(name), Product) else []
+        for i in range(1, len(parts)):
+            piece = parts[i:] + [other] if on_left else [other] + parts[:i]
+            if "*".join(piece) in env.zero:
+                return True
+    return False
+
+
+def _perturbation(env, prefix, shape, base, other, size, left):
+    """(i)/(ii) or (A)/(B): the factor itself (T = 0), or a witness T (a matrix ``T1``, or a
+    product ``T1L*T1R``) with the product T W2 (W1 T) zero and ``base + T`` of rank >= size."""
+    if env.lower.get(base, 0) >= size:
+        return
+    t = prefix if prefix in env.matrices else f"{prefix}L*{prefix}R"
     _witness(env, t, shape)
-    _need(product in env.zero, "zero", f"{product} = 0")
-    _need(env.lower.get(total, 0) >= size, "minor", f"rank({total}) >= {size}",
-          env.lower.get(total, "no minor"))
+    _need(_vanishes(env, t, other) if left else _vanishes(env, other, t), "zero",
+          f"{t} {other} = 0" if left else f"{other} {t} = 0")
+    _need(env.lower.get(f"{base}+{t}", 0) >= size, "minor", f"rank({base}+{t}) >= {size}",
+          env.lower.get(f"{base}+{t}", "no minor"))
 
 
 def openness(env, claim, cert):
@@ -71,9 +93,9 @@ def openness(env, claim, cert):
     _need(cert["verdict"] == verdict, "verdict", verdict, cert["verdict"])
     size1, size2, cond1, cond2 = (k, k, "i", "ii") if setting == "theorem-2" else (m, n, "A", "B")
     if expected[cond1]:
-        _full_rank_perturbation(env, "T1", (m, k), "T1*W2", "W1+T1", size1)
+        _perturbation(env, "T1", (m, k), "W1", "W2", size1, left=True)
     if expected[cond2]:
-        _full_rank_perturbation(env, "T2", (k, n), "W1*T2", "W2+T2", size2)
+        _perturbation(env, "T2", (k, n), "W2", "W1", size2, left=False)
     if setting == "theorem-2" and not expected["iii"]:
         _witness(env, "u", (n, 1))
         _primitive_vector(env, "u")
@@ -95,24 +117,28 @@ def _product_name(h):
     return "*".join(f"W{i}" for i in range(h, 0, -1))
 
 
+#: Activations Lemma 3 admits: continuous and strictly monotone (a leaky ReLU needs slope > 0).
+ACTIVATIONS = ("identity", "leaky-relu")
+
+
 def network_openness(env, claim, cert):
     """Lemma 7 (non-degenerate product) or Lemma 3 (full-row-rank layers)."""
     d = env.network.widths
     h = len(d) - 1
     _need(cert["verdict"] == "locally-open", "verdict", "locally-open", cert["verdict"])
-    if claim["lemma"] not in ("3", "7"):
-        raise Malformed("claim.lemma: expected \"3\" or \"7\"")
+    if claim["lemma"] not in ("3", "7") or (claim["lemma"] == "7") == ("activation" in claim):
+        raise Malformed('claim.lemma: expected "7" (no activation) or "3" with an activation')
     if claim["lemma"] == "7":
         name = _product_name(h)
         _need(env.lower.get(name, 0) >= min(d), "Lemma 7", f"rank({name}) >= {min(d)}",
               env.lower.get(name, "no minor"))
         return
-    act = fields(claim.get("activation"), "claim.activation", ("name",), ("slope",))
-    if act["name"] == "leaky-relu":
-        _need(rational(act.get("slope"), "claim.activation.slope") > 0, "Lemma 3",
-              "a positive slope (strictly monotone)", act.get("slope"))
-    elif act["name"] != "identity" or "slope" in act:
-        raise Malformed("claim.activation: expected identity or leaky-relu with a slope")
+    act = fields(claim["activation"], "claim.activation", ("name",), ("slope",))
+    if act["name"] not in ACTIVATIONS or ("slope" in act) != (act["name"] == "leaky-relu"):
+        raise Malformed("claim.activation: expected identity, or leaky-relu with a slope")
+    if "slope" in act:
+        _need(number(act["slope"], "claim.activation.slope") > 0, "Lemma 3",
+              "a positive slope (strictly monotone)", act["slope"])
     samples = env.network.samples
     _need(env.lower.get("X", 0) >= samples, "Lemma 3", f"X of full column rank {samples}")
     for i in range(1, h + 1):
@@ -137,8 +163,9 @@ PROPERTIES = {
 
 def _properties(env, claim):
     props = claim["properties"]
-    if not isinstance(props, list) or any(p not in PROPERTIES for p in props):
-        raise Malformed(f"claim.properties: expected a list drawn from {sorted(PROPERTIES)}")
+    if not isinstance(props, list) or any(p not in PROPERTIES for p in props) or \
+            len(set(props)) != len(props):
+        raise Malformed(f"claim.properties: expected distinct names from {sorted(PROPERTIES)}")
     for p in props:
         _need(PROPERTIES[p](env), "property", p)
 
@@ -159,13 +186,26 @@ def critical_point(env, claim, cert):
                         "non-degenerate")
 
 
+#: Construction labels and the only verdict each may carry: the paper's Theorem 8
+#: construction is certified refuted, never a local minimum.
+CONSTRUCTIONS = {"theorem-8-paper": "network-not-local-minimum",
+                 "weighted-bottleneck": "network-local-minimum"}
+
+
+def _construction(claim, kind):
+    _need(CONSTRUCTIONS.get(claim["construction"]) == kind, "construction",
+          f"one of {[c for c, k in CONSTRUCTIONS.items() if k == kind]}", claim["construction"])
+
+
 def not_local_minimum(env, claim, cert):
+    _construction(claim, "network-not-local-minimum")
     _properties(env, claim)
     _need(cert["verdict"] == "not-a-local-minimum", "verdict", "not-a-local-minimum", cert["verdict"])
     _need(env.facts.get(("descent", "W")), "descent curve", "a descent-curve step for W")
 
 
 def local_minimum(env, claim, cert):
+    _construction(claim, "network-local-minimum")
     _properties(env, claim)
     _need(env.facts.get(("strict-chart-minimum", "W")), "local minimum", "a chart-minimum step for W")
     verdict = "non-global-local-minimum" if _better_point_exists(env) else "local-minimum"

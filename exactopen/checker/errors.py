@@ -1,5 +1,7 @@
 """The checker's outcomes other than VERIFIED, each with its exit code."""
 
+from fractions import Fraction
+
 
 class CheckerError(Exception):
     """Root of the checker's exceptions."""
@@ -17,16 +19,26 @@ class NotVerified(CheckerError):
 
     def __init__(self, step, rule: str, expected, found):
         self.step, self.rule, self.expected, self.found = step, rule, expected, found
-        super().__init__(f"step {step}: {rule}: expected {expected}, found {found}")
+        super().__init__(f"step {step}: {rule}: expected {show(expected)}, found {show(found)}")
 
 
 class Malformed(CheckerError):
-    """The certificate is not a well-formed v1 certificate (exit 2)."""
+    """The certificate is not a well-formed certificate, or its data file does not fit (exit 2)."""
 
     exit_code = 2
 
 
 class ResourceCap(CheckerError):
-    """The certificate exceeds a size or digit cap; nothing was computed (exit 3)."""
+    """The certificate exceeds a size cap or the work budget; nothing more is computed (exit 3)."""
 
     exit_code = 3
+
+
+def show(value, limit=200):
+    """Text of a value for a message, cut short (and never a huge integer conversion)."""
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        size = max(abs(Fraction(value).numerator), Fraction(value).denominator).bit_length()
+        if size > 3 * limit:
+            return f"a number of about {size * 3 // 10} digits"
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "..."

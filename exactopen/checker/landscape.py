@@ -11,9 +11,15 @@ series) matrix is the list of its coefficient matrices, lowest degree first.
 
 from fractions import Fraction
 
-from .arith import add, transpose
-
 ZERO = Fraction(0)
+
+
+def add(a, b):
+    return [[x + y for x, y in zip(r, s)] for r, s in zip(a, b)]
+
+
+def transpose(rows, n):
+    return [list(c) for c in zip(*rows)] if rows else [[] for _ in range(n)]
 
 
 def mul(a, b, n):
@@ -47,6 +53,7 @@ class Network:
     def __init__(self, widths, X, Y, weights):
         self.widths, self.X, self.Y, self.w = widths, X, Y, weights
         self.samples = len(X[0]) if X else 0
+        self.parameters = sum(a * b for a, b in zip(widths, widths[1:]))
 
     def product(self, layers):
         """``F = W_h ... W_1`` (d_h x d_0)."""
@@ -153,6 +160,19 @@ class Network:
         return coeffs
 
 
+def chart_derivatives(net, z, rows, cols, inverse, params):
+    """Gradient and Hessian of ``l`` in the chart at ``z``, by polarisation of :func:`chart_taylor`."""
+    one = Fraction(1)
+    c1, c2 = zip(*(chart_taylor(net, z, rows, cols, inverse, {p: one}) for p in params))
+    size = len(params)
+    hess = [[2 * c2[a] if a == b else ZERO for b in range(size)] for a in range(size)]
+    for a in range(size):
+        for b in range(a + 1, size):
+            both = chart_taylor(net, z, rows, cols, inverse, {params[a]: one, params[b]: one})[1]
+            hess[a][b] = hess[b][a] = both - c2[a] - c2[b]
+    return list(c1), hess
+
+
 def chart_taylor(net, z, rows, cols, inverse, direction):
     """First two Taylor coefficients of ``l`` along the chart line ``p0 + t v``.
 
@@ -178,3 +198,35 @@ def ldl_product(lower, diag):
     n = len(diag)
     return [[sum((lower[i][k] * diag[k] * lower[j][k] for k in range(min(i, j) + 1)), ZERO)
              for j in range(n)] for i in range(n)]
+
+
+# -- costs: rational operations, for the work budget (rules multiply them by 100) -----
+
+def product_ops(d):
+    return sum(d[i + 1] * d[i] * d[0] for i in range(len(d) - 1))
+
+
+def loss_ops(d, samples):
+    return product_ops(d) + 2 * d[-1] * d[0] * samples
+
+
+def gradient_ops(d, samples):
+    return 3 * product_ops(d) + loss_ops(d, samples) + \
+        sum(d[i + 1] * d[-1] * d[0] + d[i + 1] * d[0] * d[i] for i in range(len(d) - 1))
+
+
+def hessian_ops(d, samples):
+    p = sum(a * b for a, b in zip(d, d[1:]))
+    return gradient_ops(d, samples) + p * p * d[-1] * samples // 2 + p * p + p ** 3 // 6
+
+
+def polynomial_ops(d, samples, degree):
+    h = len(d) - 1
+    return sum((i * degree + 1) * (degree + 1) * d[i + 1] * d[i] * d[0] for i in range(h)) + \
+        (h * degree + 1) ** 2 * d[-1] * samples
+
+
+def chart_ops(d, samples):
+    m, n, r = d[-1], d[0], min(d)
+    p = r * (m + n - r)
+    return product_ops(d) + p * p * 5 * (m * r * r + m * n * r + m * samples) + p ** 3 // 6

@@ -1,33 +1,48 @@
-"""One function per proof rule; :data:`RULES` maps a rule's name to it.
+"""One function per proof rule; :data:`RULES` declares each rule once.
 
-A rule reads its step's fields, recomputes what it can, and records facts in
-the :class:`Env`.  It never searches: the certificate hands it minors,
-kernels, witnesses, factorisations and coefficients, and the rule multiplies
-and compares.  Any mismatch raises :class:`NotVerified` naming the step.
+A rule's entry names its function, its required and optional fields, its cost
+(an upper estimate of its work, computed from shapes and lengths before any
+arithmetic, see :mod:`.plan`) and a one-line description that ``explain``
+renders.  A rule reads its step's fields, recomputes what it can, and records
+facts in the :class:`Env`.  It never searches: the certificate hands it
+minors, kernels, witnesses and coefficients, and the rule multiplies and
+compares.  Any mismatch raises :class:`NotVerified` naming the step.
 """
 
 import re
+from collections import namedtuple
 from fractions import Fraction
 from math import gcd
 
 from . import arith, landscape
-from .errors import Malformed, NotVerified
-from .jsonload import Mat, count, fields, index_list, integer, matrix, rational, sparse_matrix
+from .errors import Malformed, NotVerified, ResourceCap
+from .jsonload import (Mat, count, fields, index_list, integer, matrix, number, rational,
+                       sparse_matrix)
+from .plan import minor_cost, mul
+from .spec import MAX_BAREISS, PRIME
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+
+
+class Product:
+    """A product of named matrices, evaluated only as far as a rule needs it."""
+
+    def __init__(self, factors):
+        self.factors, self.m, self.n = factors, factors[0].m, factors[-1].n
 
 
 class Env:
     """Matrices and network points known so far, who defined them, and the facts."""
 
-    def __init__(self):
-        self.matrices = {}      # name -> Mat
-        self.points = {}        # name -> list of layers (rows)
+    def __init__(self, accel=None):
+        self.accel = accel      # the optional accelerator lent by the caller
+        self.matrices = {}      # name -> Mat or Product
+        self.points = {}        # name -> list of layers (rows of Fractions)
         self.defined_by = {}    # name -> step id (0 for the claim)
         self.network = None     # landscape.Network of the claim
-        self.rank = {}          # name -> exact rank
-        self.lower = {}         # name -> proven lower bound on the rank
-        self.upper = {}         # name -> proven upper bound on the rank
+        self.rank, self.lower, self.upper = {}, {}, {}  # proven ranks and bounds
+        self.basis = {}         # name -> (rows, cols) of a non-singular minor of size rank
+        self.same_rank = {}     # core name -> the product whose rank it has
         self.zero, self.nonzero = set(), set()
         self.facts = {}         # (fact, point) -> value
 
@@ -37,7 +52,7 @@ class Env:
         (self.points if points else self.matrices)[name] = value
         self.defined_by[name] = sid
 
-    def get(self, name, step, points=False):
+    def lookup(self, name, step, points=False):
         table = self.points if points else self.matrices
         if not isinstance(name, str) or name not in table:
             raise Malformed(f"step {step['id']}: unknown {'point' if points else 'matrix'} {name!r}")
@@ -45,6 +60,36 @@ class Env:
         if origin and origin not in step["uses"]:
             raise Malformed(f"step {step['id']}: uses {name!r} from step {origin} without citing it")
         return table[name]
+
+    def get(self, name, step):
+        """The named matrix, a product evaluated in full (and kept)."""
+        value = self.lookup(name, step)
+        if isinstance(value, Product):
+            value = self.matrices[name] = arith.chain(value.factors, self.accel)
+        return value
+
+    def block(self, name, step, rows, cols):
+        """``A[rows, cols]`` of a named matrix; of a product, from its factors' rows and columns."""
+        value = self.lookup(name, step)
+        if not isinstance(value, Product):
+            return arith.take(value, rows, cols)
+        f = value.factors
+        ends = [arith.take(f[0], rows=rows)] + f[1:-1] + [arith.take(f[-1], cols=cols)]
+        if len(f) == 1:
+            return arith.take(f[0], rows, cols)
+        return arith.chain(ends, self.accel)
+
+    def bound(self, name, lower=None, upper=None):
+        """Record rank bounds; when they meet, the rank is known."""
+        for key in (name, self.same_rank.get(name)):
+            if key is None:
+                continue
+            if lower is not None:
+                self.lower[key] = max(self.lower.get(key, 0), lower)
+            if upper is not None:
+                self.upper[key] = min(self.upper.get(key, upper), upper)
+            if key in self.upper and self.lower.get(key, -1) == self.upper[key]:
+                self.rank[key] = self.upper[key]
 
 
 def _fail(step, expected, found):
@@ -59,58 +104,48 @@ def _operand_name(name):
     return f"({name})" if "+" in name else name
 
 
-def rule_matrix(env, step):
-    """Introduce an explicit matrix (a witness or a vector) under a fresh name."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "name", "value"))
+def _fresh_name(step):
     if not isinstance(step["name"], str) or not NAME.fullmatch(step["name"]):
         raise Malformed(f"step {step['id']}: invalid name {step['name']!r}")
-    env.define(step["name"], sparse_matrix(step["value"], f"step {step['id']}.value"), step["id"])
+    return step["name"]
+
+
+# -- linear algebra -------------------------------------------------------------
+
+def rule_matrix(env, step):
+    env.define(_fresh_name(step), sparse_matrix(step["value"], f"step {step['id']}.value"),
+               step["id"])
 
 
 def rule_product(env, step):
-    """Define the product of named matrices; the checker computes it."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "factors"))
     names = step["factors"]
     if not isinstance(names, list) or len(names) < 2:
         _shape_error(step, "factors must list at least two matrices")
-    mats = [env.get(n, step) for n in names]
-    acc = mats[0]
-    for nxt in mats[1:]:
-        if acc.n != nxt.m:
-            _shape_error(step, f"cannot multiply {acc.m} x {acc.n} by {nxt.m} x {nxt.n}")
-        acc = Mat(acc.m, nxt.n, arith.matmul(acc.rows, nxt.rows, acc.n, nxt.n))
-    env.define("*".join(_operand_name(n) for n in names), acc, step["id"])
+    factors = []
+    for name in names:
+        value = env.lookup(name, step)
+        if factors and factors[-1].n != value.m:
+            _shape_error(step, f"cannot multiply {factors[-1].m} x {factors[-1].n} by "
+                               f"{value.m} x {value.n}")
+        factors += value.factors if isinstance(value, Product) else [value]
+    env.define("*".join(_operand_name(n) for n in names), Product(factors), step["id"])
 
 
 def rule_sum(env, step):
-    """Define the sum of two named matrices of one shape."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "terms"))
     names = step["terms"]
     if not isinstance(names, list) or len(names) != 2:
         _shape_error(step, "terms must list two matrices")
     a, b = (env.get(n, step) for n in names)
     if (a.m, a.n) != (b.m, b.n):
         _shape_error(step, f"cannot add {a.m} x {a.n} and {b.m} x {b.n}")
-    env.define("+".join(names), Mat(a.m, a.n, arith.add(a.rows, b.rows)), step["id"])
-
-
-def _bound(env, name, lower=None, upper=None):
-    """Record rank bounds; when they meet, the rank is known."""
-    if lower is not None:
-        env.lower[name] = max(env.lower.get(name, 0), lower)
-    if upper is not None:
-        env.upper[name] = min(env.upper.get(name, upper), upper)
-    if name in env.upper and env.lower.get(name, -1) == env.upper[name]:
-        env.rank[name] = env.upper[name]
+    env.define("+".join(names), arith.add(a, b), step["id"])
 
 
 def rule_vertex_cover(env, step):
     """``rank(A) <= |R| + |C|``: every non-zero entry lies in a row of R or a column of C.
 
-    (A is then a sum of |R| rows and |C| columns, each of rank <= 1; König's
-    theorem makes such covers as small as a maximum matching of the pattern.)
+    (A is then a sum of |R| rows and |C| columns, each of rank <= 1.)
     """
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix", "rows", "cols"))
     name = step["matrix"]
     a = env.get(name, step)
     rows = set(index_list(step["rows"], f"step {step['id']}.rows", a.m))
@@ -121,42 +156,47 @@ def rule_vertex_cover(env, step):
                 if x and j not in cols:
                     _fail(step, f"every non-zero of {name} in a covering row or column",
                           f"entry ({i}, {j}) uncovered")
-    _bound(env, name, upper=len(rows) + len(cols))
+    env.bound(name, upper=len(rows) + len(cols))
 
 
-def _nonsingular_minor(step, a, name):
-    """Check ``det a[I, J] != 0`` for the step's rows I and cols J; return them."""
-    rows = index_list(step["rows"], f"step {step['id']}.rows", a.m)
-    cols = index_list(step["cols"], f"step {step['id']}.cols", a.n)
+def _minor_indices(step, m, n):
+    rows = index_list(step["rows"], f"step {step['id']}.rows", m)
+    cols = index_list(step["cols"], f"step {step['id']}.cols", n)
     if len(rows) != len(cols):
         _shape_error(step, "rows and cols must have the same length")
-    block = [[a.rows[i][j] for j in cols] for i in rows]
     if ("det_residue" in step) == ("inverse" in step):
         raise Malformed(f"step {step['id']}: give det_residue or inverse, exactly one")
-    if "inverse" in step:  # B C = I modulo p, B the row-scaled integer block: det B != 0 mod p
-        inverse = matrix(step["inverse"], f"step {step['id']}.inverse", integer)
-        if (inverse.m, inverse.n) != (len(rows), len(rows)):
-            _shape_error(step, f"inverse must be {len(rows)} x {len(rows)}")
-        if not arith.inverse_mod_p_holds(arith.integer_rows(block), inverse.rows):
-            _fail(step, f"inverse of {name}[I, J] modulo 2^61 - 1", "another matrix")
-        return rows, cols
-    stated = integer(step["det_residue"], f"step {step['id']}.det_residue")
-    verdict = arith.nonsingular(block, stated)
-    if verdict is None:
-        _fail(step, f"det {name}[I, J] = {stated} mod 2^61 - 1",
-              f"{arith.determinant_residue(block)[0]}")
-    if not verdict:
-        _fail(step, f"a non-zero {len(rows)} x {len(rows)} minor of {name}", "determinant 0")
     return rows, cols
+
+
+def _nonsingular(env, step, block, name):
+    """Check ``det B != 0`` for the row-scaled integer block B, by residue or inverse."""
+    s = block.m
+    if "inverse" in step:  # B C = I modulo p: det B != 0 mod p
+        inverse = matrix(step["inverse"], f"step {step['id']}.inverse", integers=True)
+        if (inverse.m, inverse.n) != (s, s):
+            _shape_error(step, f"inverse must be {s} x {s}")
+        if not arith.inverse_mod_p_holds(block.rows, inverse.rows, PRIME, env.accel):
+            _fail(step, f"inverse of {name}[I, J] modulo 2^61 - 1", "another matrix")
+        return
+    stated = integer(step["det_residue"], f"step {step['id']}.det_residue")
+    residue = arith.det_mod_p(block.rows, PRIME)
+    if residue != stated:
+        _fail(step, f"det {name}[I, J] = {stated} mod 2^61 - 1", residue)
+    if residue == 0 and s > MAX_BAREISS:
+        raise ResourceCap(f"step {step['id']}: an exact determinant of a {s} x {s} minor exceeds "
+                          f"the cap of {MAX_BAREISS}")
+    if residue == 0 and arith.bareiss_det(block.rows) == 0:
+        _fail(step, f"a non-zero {s} x {s} minor of {name}", "determinant 0")
 
 
 def rule_minor(env, step):
     """``rank(A) >= |I|`` from a non-zero minor ``det A[I, J]``."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix", "rows", "cols"),
-           ("det_residue", "inverse"))
     name = step["matrix"]
-    rows, _ = _nonsingular_minor(step, env.get(name, step), name)
-    _bound(env, name, lower=len(rows))
+    value = env.lookup(name, step)
+    rows, cols = _minor_indices(step, value.m, value.n)
+    _nonsingular(env, step, env.block(name, step, rows, cols), name)
+    env.bound(name, lower=len(rows))
 
 
 def rule_rank(env, step):
@@ -166,23 +206,20 @@ def rule_rank(env, step):
     ``pivot_part`` at the minor's columns J and ``denominator`` times the
     identity at the other columns F, so it has full column rank n - r.
     """
-    fields(step, f"step {step['id']}",
-           ("id", "rule", "uses", "matrix", "rank", "transposed", "rows", "cols", "kernel"),
-           ("det_residue", "inverse"))
     name = step["matrix"]
     a = env.get(name, step)
     if not isinstance(step["transposed"], bool):
         raise Malformed(f"step {step['id']}: transposed must be true or false")
-    rows_of = a.rows if not step["transposed"] else arith.transpose(a.rows, a.n)
-    m, n = (a.n, a.m) if step["transposed"] else (a.m, a.n)
-    r = count(step["rank"], f"step {step['id']}.rank", 0, min(m, n))
-    rows, cols = _nonsingular_minor(step, Mat(m, n, rows_of), name)
+    b = arith.transpose(a) if step["transposed"] else a
+    r = count(step["rank"], f"step {step['id']}.rank", 0, min(b.m, b.n))
+    rows, cols = _minor_indices(step, b.m, b.n)
     if len(rows) != r:
         _fail(step, f"a minor of size rank = {r}", f"size {len(rows)}")
+    _nonsingular(env, step, arith.take(b, rows, cols), name)
     kern = fields(step["kernel"], f"step {step['id']}.kernel", ("pivot_part", "denominator"))
-    part = matrix(kern["pivot_part"], f"step {step['id']}.kernel.pivot_part", integer)
-    if (part.m, part.n) != (r, n - r):
-        _shape_error(step, f"kernel pivot_part must be {r} x {n - r}")
+    part = matrix(kern["pivot_part"], f"step {step['id']}.kernel.pivot_part", integers=True)
+    if (part.m, part.n) != (r, b.n - r):
+        _shape_error(step, f"kernel pivot_part must be {r} x {b.n - r}")
     d = integer(kern["denominator"], f"step {step['id']}.kernel.denominator")
     common = d
     for row in part.rows:
@@ -190,60 +227,48 @@ def rule_rank(env, step):
             common = gcd(common, x)
     if d <= 0 or common != 1:
         _fail(step, "a positive kernel denominator coprime to pivot_part", f"{d}, gcd {common}")
-    free = [j for j in range(n) if j not in set(cols)]
-    for a, j in enumerate(cols):  # J is the greedy (RREF) pivot set: no later pivot is used
-        if any(part.rows[a][f] for f, g in enumerate(free) if j > g):
+    chosen = set(cols)
+    free = [j for j in range(b.n) if j not in chosen]
+    for a_, j in enumerate(cols):  # J is the greedy (RREF) pivot set: no later pivot is used
+        if any(part.rows[a_][f] for f, g in enumerate(free) if j > g):
             _fail(step, "pivot columns J in RREF order (free columns use earlier pivots only)",
                   f"column {j} used by an earlier free column")
-    if m and n - r and not arith.kernel_vanishes(rows_of, cols, free, part.rows, d):
+    if b.m and free and not arith.kernel_vanishes(b.rows, cols, free, part.rows, d, env.accel):
         _fail(step, f"A K = 0 for the kernel of {name}", "a non-zero entry")
-    _bound(env, name, lower=r, upper=r)
+    env.basis[name] = (cols, rows) if step["transposed"] else (rows, cols)
+    env.bound(name, lower=r, upper=r)
+
+
+def rule_core(env, step):
+    """``rank(A B) = rank(A[I, :] B[:, J])`` for I, J the minors of the proven ranks of A and B.
+
+    The r1 rows I span A's row space and the r2 columns J span B's column
+    space, so ``A = C A[I, :]`` with C of full column rank and ``B = B[:, J] D``
+    with D of full row rank: ``A B = C (A[I, :] B[:, J]) D`` has the core's rank.
+    """
+    names = step["factors"]
+    if not isinstance(names, list) or len(names) != 2:
+        _shape_error(step, "factors must list two matrices")
+    a, b = (env.lookup(n, step) for n in names)
+    if a.n != b.m or any(n not in env.basis for n in names):
+        _shape_error(step, "factors must chain and have proven ranks (rank steps)")
+    core = arith.matmul(arith.take(env.get(names[0], step), rows=env.basis[names[0]][0]),
+                        arith.take(env.get(names[1], step), cols=env.basis[names[1]][1]), env.accel)
+    product = "*".join(_operand_name(n) for n in names)
+    env.define(f"core({product})", core, step["id"])
+    env.same_rank[f"core({product})"] = product
 
 
 def rule_zero(env, step):
-    """The named matrix is zero."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix"))
     if not env.get(step["matrix"], step).is_zero():
         _fail(step, f"{step['matrix']} = 0", "a non-zero entry")
     env.zero.add(step["matrix"])
 
 
 def rule_nonzero(env, step):
-    """The named matrix has a non-zero entry."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "matrix"))
     if env.get(step["matrix"], step).is_zero():
         _fail(step, f"{step['matrix']} != 0", "the zero matrix")
     env.nonzero.add(step["matrix"])
-
-
-def _squared_norm(rows):
-    return sum((x * x for row in rows for x in row), Fraction(0))
-
-
-def rule_lift(env, step):
-    """Supplementary: exact factors ``W1' W2' = Z'`` of a target, with the stated distances."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "target", "W1", "W2",
-                                        "delta_squared", "reach1_squared", "reach2_squared"))
-    where = f"step {step['id']}"
-    if "W1" not in env.matrices or "W2" not in env.matrices:
-        raise Malformed(f"{where}: lift steps belong to local-openness certificates")
-    w1, w2 = env.matrices["W1"], env.matrices["W2"]
-    target, new1, new2 = (matrix(step[k], f"{where}.{k}") for k in ("target", "W1", "W2"))
-    if (new1.m, new1.n) != (w1.m, w1.n) or (new2.m, new2.n) != (w2.m, w2.n) \
-            or (target.m, target.n) != (w1.m, w2.n):
-        raise Malformed(f"{where}: lift shapes must match W1, W2 and W1 W2")
-    if arith.matmul(new1.rows, new2.rows, new1.n, new2.n) != target.rows:
-        _fail(step, "W1' W2' = target", "a different product")
-    product = arith.matmul(w1.rows, w2.rows, w1.n, w2.n)
-    found = {"delta_squared": _squared_norm([[a - b for a, b in zip(r, s)]
-                                              for r, s in zip(target.rows, product)]),
-             "reach1_squared": _squared_norm([[a - b for a, b in zip(r, s)]
-                                               for r, s in zip(new1.rows, w1.rows)]),
-             "reach2_squared": _squared_norm([[a - b for a, b in zip(r, s)]
-                                               for r, s in zip(new2.rows, w2.rows)])}
-    for key, value in found.items():
-        if rational(step[key], f"{where}.{key}") != value:
-            _fail(step, f"{key} = {step[key]}", str(value))
 
 
 # -- deep linear networks -------------------------------------------------------
@@ -257,75 +282,67 @@ def _layers(env, value, where):
         mat = sparse_matrix(obj, f"{where}[{i}]")
         if (mat.m, mat.n) != (d[i + 1], d[i]):
             raise Malformed(f"{where}[{i}]: layer {i + 1} must be {d[i + 1]} x {d[i]}")
-        out.append(mat.rows)
+        out.append(mat.fractions())
     return out
 
 
+def _point(env, step):
+    return env.lookup(step["point"], step, points=True)
+
+
 def rule_point(env, step):
-    """Introduce another point (layers) of the claim's network under a fresh name."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "name", "layers"))
-    if not isinstance(step["name"], str) or not NAME.fullmatch(step["name"]):
-        raise Malformed(f"step {step['id']}: invalid name {step['name']!r}")
-    env.define(step["name"], _layers(env, step["layers"], f"step {step['id']}.layers"), step["id"],
-               points=True)
+    env.define(_fresh_name(step), _layers(env, step["layers"], f"step {step['id']}.layers"),
+               step["id"], points=True)
 
 
 def rule_loss(env, step):
-    """The exact loss at a point equals the stated value."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "point", "value"))
-    value = rational(step["value"], f"step {step['id']}.value")
-    found = env.network.loss(env.get(step["point"], step, points=True))
+    value = number(step["value"], f"step {step['id']}.value")
+    found = env.network.loss(_point(env, step))
     if found != value:
-        _fail(step, f"loss {value}", f"{found}")
+        _fail(step, f"loss {value}", found)
     env.facts[("loss", step["point"])] = value
 
 
 def rule_critical_point(env, step):
-    """Every partial derivative of L at the point is exactly zero."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "point"))
-    grads = env.network.gradient(env.get(step["point"], step, points=True))
-    for i, g in enumerate(grads):
+    for i, g in enumerate(env.network.gradient(_point(env, step))):
         if any(x for row in g for x in row):
             _fail(step, "zero gradient", f"a non-zero partial derivative in layer {i + 1}")
     env.facts[("critical", step["point"])] = True
 
 
 def rule_stationary_loss(env, step):
-    """``grad l(Z) = 0`` at the point's product: Z minimises the convex l everywhere."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "point"))
     net = env.network
-    g = net.loss_gradient(net.product(env.get(step["point"], step, points=True)))
-    if any(x for row in g for x in row):
+    if any(x for row in net.loss_gradient(net.product(_point(env, step))) for x in row):
         _fail(step, "grad l(Z) = 0", "a non-zero entry")
     env.facts[("global", step["point"])] = True
 
 
 def _ldl(step, size, positive):
+    """``L diag(D) L^T`` from the step's ``lower`` and ``diagonal``, both checked first."""
     where = f"step {step['id']}"
     lower = matrix(step["lower"], f"{where}.lower")
     if (lower.m, lower.n) != (size, size):
         raise Malformed(f"{where}.lower: expected {size} x {size}")
+    rows = lower.fractions()
     for i in range(size):
-        if lower.rows[i][i] != 1 or any(lower.rows[i][j] for j in range(i + 1, size)):
+        if rows[i][i] != 1 or any(rows[i][j] for j in range(i + 1, size)):
             _fail(step, "a unit lower triangular L", f"row {i} is not")
     diag = step["diagonal"]
     if not isinstance(diag, list) or len(diag) != size:
         raise Malformed(f"{where}.diagonal: expected {size} entries")
-    diag = [rational(x, f"{where}.diagonal") for x in diag]
+    diag = [number(x, f"{where}.diagonal") for x in diag]
     bad = [x for x in diag if x < 0 or (positive and x == 0)]
     if bad:
         _fail(step, "positive pivots" if positive else "non-negative pivots", f"pivot {bad[0]}")
     for j, x in enumerate(diag):  # canonical form: L is zero below a zero pivot
-        if x == 0 and any(lower.rows[i][j] for i in range(j + 1, size)):
+        if x == 0 and any(rows[i][j] for i in range(j + 1, size)):
             _fail(step, f"column {j} of L zero below the zero pivot", "a non-zero entry")
-    return landscape.ldl_product(lower.rows, diag)
+    return landscape.ldl_product(rows, diag)
 
 
 def rule_hessian_psd(env, step):
-    """The exact Hessian of L equals ``L D L^T`` with ``D >= 0``: positive semidefinite."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "point", "lower", "diagonal"))
-    hess = env.network.hessian(env.get(step["point"], step, points=True))
-    if _ldl(step, len(hess), positive=False) != hess:
+    ldl = _ldl(step, env.network.parameters, positive=False)
+    if ldl != env.network.hessian(_point(env, step)):
         _fail(step, "Hessian = L D L^T", "a different matrix")
     env.facts[("psd", step["point"])] = True
 
@@ -338,40 +355,39 @@ def _series_layers(env, layers, curve, where):
 
 
 def rule_negative_curvature(env, step):
-    """``d^2/dt^2 L(W + t D)`` at 0 equals the stated negative value."""
-    fields(step, f"step {step['id']}", ("id", "rule", "uses", "point", "direction", "second_derivative"))
-    layers = env.get(step["point"], step, points=True)
-    series = _series_layers(env, layers, [step["direction"]], f"step {step['id']}.direction")
-    value = rational(step["second_derivative"], f"step {step['id']}.second_derivative")
+    value = number(step["second_derivative"], f"step {step['id']}.second_derivative")
+    if value >= 0:
+        _fail(step, "a negative second derivative", value)
+    series = _series_layers(env, _point(env, step), [step["direction"]],
+                            f"step {step['id']}.direction")
     found = 2 * env.network.loss_polynomial(series)[2]
-    if found != value or value >= 0:
-        _fail(step, f"second derivative {value} < 0", f"{found}")
+    if found != value:
+        _fail(step, f"second derivative {value}", found)
     env.facts[("negative-curvature", step["point"])] = True
 
 
 def rule_descent_curve(env, step):
     """``p(t) = L(W(t)) - L(W)`` has lowest coefficient c_k < 0 and decreases on (0, t0]."""
-    fields(step, f"step {step['id']}",
-           ("id", "rule", "uses", "point", "curve", "coefficients", "order", "t0"))
     where = f"step {step['id']}"
-    layers = env.get(step["point"], step, points=True)
+    stated = step["coefficients"]
+    if not isinstance(stated, list) or len(stated) < 2:
+        raise Malformed(f"{where}.coefficients: expected a list of at least two")
+    stated = [number(x, f"{where}.coefficients") for x in stated]
+    k = count(step["order"], f"{where}.order", 1, len(stated) - 1)
+    t0 = number(step["t0"], f"{where}.t0")
+    tail = sum((abs(c) for c in stated[k + 1:]), Fraction(0))
+    if stated[0] or any(stated[1:k]) or stated[k] >= 0 or stated[-1] == 0:
+        _fail(step, f"c_0 = ... = c_{k - 1} = 0 > c_{k}, last coefficient non-zero",
+              [str(c) for c in stated[:k + 1]])
+    if not 0 < t0 <= 1 or t0 * tail > abs(stated[k]) / 2:
+        _fail(step, "0 < t0 <= 1 and t0 * sum |c_j| <= |c_k| / 2", f"t0 = {t0}, tail sum {tail}")
+    layers = _point(env, step)
     coeffs = env.network.loss_polynomial(_series_layers(env, layers, step["curve"], f"{where}.curve"))
     coeffs[0] = Fraction(0)
     while len(coeffs) > 1 and coeffs[-1] == 0:
         coeffs.pop()
-    stated = step["coefficients"]
-    if not isinstance(stated, list):
-        raise Malformed(f"{where}.coefficients: expected a list")
-    stated = [rational(x, f"{where}.coefficients") for x in stated]
     if stated != coeffs:
         _fail(step, f"coefficients {[str(c) for c in stated]}", f"{[str(c) for c in coeffs]}")
-    k = count(step["order"], f"{where}.order", 1, len(coeffs) - 1 if len(coeffs) > 1 else 1)
-    if any(coeffs[1:k]) or coeffs[k] >= 0:
-        _fail(step, f"lowest non-zero coefficient c_{k} < 0", f"{[str(c) for c in coeffs[:k + 1]]}")
-    t0 = rational(step["t0"], f"{where}.t0")
-    tail = sum((abs(c) for c in coeffs[k + 1:]), Fraction(0))
-    if not 0 < t0 <= 1 or t0 * tail > abs(coeffs[k]) / 2:
-        _fail(step, "0 < t0 <= 1 and t0 * sum |c_j| <= |c_k| / 2", f"t0 = {t0}, tail sum {tail}")
     env.facts[("descent", step["point"])] = True
 
 
@@ -381,58 +397,171 @@ def rule_chart_minimum(env, step):
     The chart Z' = Z'[:,J] Z'[I,J]^-1 Z'[I,:] (parameters: entries in rows I
     or columns J, row-major) has zero gradient and Hessian L D L^T with D > 0.
     """
-    fields(step, f"step {step['id']}",
-           ("id", "rule", "uses", "point", "rows", "cols", "inverse", "lower", "diagonal"))
     where = f"step {step['id']}"
     net = env.network
-    z = net.product(env.get(step["point"], step, points=True))
     m, n, r = net.widths[-1], net.widths[0], min(net.widths)
     rows = index_list(step["rows"], f"{where}.rows", m)
     cols = index_list(step["cols"], f"{where}.cols", n)
     if len(rows) != r or len(cols) != r:
         _fail(step, f"|I| = |J| = min width = {r}", f"{len(rows)}, {len(cols)}")
+    params = [(i, j) for i in range(m) for j in range(n) if i in rows or j in cols]
+    ldl = _ldl(step, len(params), positive=True)
     inv = matrix(step["inverse"], f"{where}.inverse")
     if (inv.m, inv.n) != (r, r):
         raise Malformed(f"{where}.inverse: expected {r} x {r}")
+    inv = inv.fractions()
+    z = net.product(_point(env, step))
     block = [[z[i][j] for j in cols] for i in rows]
-    if landscape.mul(block, inv.rows, r) != landscape.eye(r):
+    if landscape.mul(block, inv, r) != landscape.eye(r):
         _fail(step, "Z[I,J] * inverse = identity", "another matrix")
-    params = [(i, j) for i in range(m) for j in range(n) if i in rows or j in cols]
-    c1, c2 = [], []
-    for p in params:
-        g1, g2 = landscape.chart_taylor(net, z, rows, cols, inv.rows, {p: Fraction(1)})
-        c1.append(g1)
-        c2.append(g2)
-    if any(c1):
-        _fail(step, "zero chart gradient", f"non-zero at {params[[bool(x) for x in c1].index(True)]}")
-    size = len(params)
-    hess = [[2 * c2[a] if a == b else Fraction(0) for b in range(size)] for a in range(size)]
-    for a in range(size):
-        for b in range(a + 1, size):
-            both = landscape.chart_taylor(net, z, rows, cols, inv.rows,
-                                          {params[a]: Fraction(1), params[b]: Fraction(1)})[1]
-            hess[a][b] = hess[b][a] = both - c2[a] - c2[b]
-    if _ldl(step, size, positive=True) != hess:
+    grad, hess = landscape.chart_derivatives(net, z, rows, cols, inv, params)
+    if any(grad):
+        _fail(step, "zero chart gradient", f"non-zero at {params[[bool(x) for x in grad].index(True)]}")
+    if ldl != hess:
         _fail(step, "chart Hessian = L D L^T", "a different matrix")
     env.facts[("strict-chart-minimum", step["point"])] = True
 
 
+# -- costs (see plan.py): shapes and lengths only, before any arithmetic -------------
+
+def _names(step, key, count=None):
+    names = step[key]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or \
+            len(names) < 2 or (count and len(names) != count):
+        raise Malformed(f"step {step['id']}: {key} must list {count or 'two or more'} matrix names")
+    return names
+
+
+def _length(step, key):
+    if not isinstance(step[key], list):
+        raise Malformed(f"step {step['id']}: {key} must be a list")
+    return len(step[key])
+
+
+def cost_matrix(plan, step, where):
+    plan.define(step["name"], plan.matrix_field(step["value"], where))
+
+
+def cost_product(plan, step, where):
+    factors = []
+    for name in _names(step, "factors"):
+        info = plan.info.get(name)
+        if info is None:
+            raise Malformed(f"{where}: unknown matrix {name!r}")
+        factors += info if isinstance(info, list) else [info]
+    plan.define("*".join(_operand_name(n) for n in step["factors"]), factors)
+
+
+def cost_sum(plan, step, where):
+    (m, n, wa), (_, _, wb) = (plan.evaluate(n, where) for n in _names(step, "terms", 2))
+    plan.charge(m * n * (wa + wb), where)
+    plan.define("+".join(step["terms"]), (m, n, max(wa, wb) + 1))
+
+
+def cost_minor(plan, step, where):
+    s = _length(step, "rows")
+    plan.charge(minor_cost(plan, step, s, plan.evaluate(step["matrix"], where, s, s)[2], where),
+                where)
+
+
+def cost_rank(plan, step, where):
+    m, n, w = plan.evaluate(step["matrix"], where)
+    m, n = (n, m) if step["transposed"] is True else (m, n)
+    r = _length(step, "rows")
+    part = plan.matrix_field(fields(step["kernel"], where, ("pivot_part", "denominator"))
+                             ["pivot_part"], where)
+    plan.charge(m * n + minor_cost(plan, step, r, w, where) + mul(m, r, n - r, w + part[2]), where)
+    plan.ranks[step["matrix"]] = r
+
+
+def cost_core(plan, step, where):
+    (a, b) = _names(step, "factors", 2)
+    (m, k, wa), (_, n, wb) = plan.evaluate(a, where), plan.evaluate(b, where)
+    ra, rb = plan.ranks.get(a, min(m, k)), plan.ranks.get(b, min(k, n))
+    plan.charge(ra * k + k * rb + mul(ra, k, rb, wa + wb), where)
+    plan.define(f"core({_operand_name(a)}*{_operand_name(b)})", (ra, rb, wa + wb))
+
+
+def cost_scan(plan, step, where):
+    m, n, _ = plan.evaluate(step["matrix"], where)
+    plan.charge(m * n, where)
+
+
+def _network(plan, where):
+    if plan.network is None:
+        raise Malformed(f"{where}: network rules need a network claim")
+    return plan.network
+
+
+def _network_cost(ops):
+    def cost(plan, step, where):
+        d, samples = _network(plan, where)
+        for key in ("value", "lower", "inverse"):
+            if key in step and key != "value":
+                plan.matrix_field(step[key], where)
+        curve = step.get("curve") or ([step["direction"]] if "direction" in step else
+                                      [step["layers"]] if "layers" in step else [])
+        for layers in curve if isinstance(curve, list) else []:
+            for layer in layers if isinstance(layers, list) else []:
+                plan.matrix_field(layer, where)
+        plan.charge(100 * ops(d, samples, len(curve) or 1), where)
+    return cost
+
+
+Rule = namedtuple("Rule", "check cost required optional text")
+
+_SCAN, _NET = cost_scan, _network_cost
 RULES = {
-    "matrix": rule_matrix,
-    "product": rule_product,
-    "sum": rule_sum,
-    "minor": rule_minor,
-    "rank": rule_rank,
-    "zero": rule_zero,
-    "nonzero": rule_nonzero,
-    "point": rule_point,
-    "loss": rule_loss,
-    "critical-point": rule_critical_point,
-    "stationary-loss": rule_stationary_loss,
-    "hessian-psd": rule_hessian_psd,
-    "negative-curvature": rule_negative_curvature,
-    "descent-curve": rule_descent_curve,
-    "chart-minimum": rule_chart_minimum,
-    "lift": rule_lift,
-    "vertex-cover": rule_vertex_cover,
+    "matrix": Rule(rule_matrix, cost_matrix, ("name", "value"), (),
+                   "defines {name} as the matrix below"),
+    "product": Rule(rule_product, cost_product, ("factors",), (),
+                    "defines the product {factors}"),
+    "sum": Rule(rule_sum, cost_sum, ("terms",), (), "defines the sum {terms}"),
+    "minor": Rule(rule_minor, cost_minor, ("matrix", "rows", "cols"), ("det_residue", "inverse"),
+                  "rank({matrix}) >= {size}: the minor on rows {rows} and columns {cols} is "
+                  "non-zero ({minor})"),
+    "rank": Rule(rule_rank, cost_rank, ("matrix", "rank", "transposed", "rows", "cols", "kernel"),
+                 ("det_residue", "inverse"),
+                 "rank({matrix}) = {rank}{side}: the minor on rows {rows} and columns {cols} is "
+                 "non-zero ({minor}), so rank >= {rank}; an integer kernel K of full column rank "
+                 "{nullity} has A K = 0, so rank <= {rank}"),
+    "core": Rule(rule_core, cost_core, ("factors",), (),
+                 "rank({product}) = rank of its core: the rows of the first factor's minor "
+                 "times the columns of the second factor's minor"),
+    "vertex-cover": Rule(rule_vertex_cover, _SCAN, ("matrix", "rows", "cols"), (),
+                         "rank({matrix}) <= {cover}: every non-zero entry lies in one of the rows "
+                         "{rows} or columns {cols}"),
+    "zero": Rule(rule_zero, _SCAN, ("matrix",), (), "{matrix} = 0"),
+    "nonzero": Rule(rule_nonzero, _SCAN, ("matrix",), (), "{matrix} != 0"),
+    "point": Rule(rule_point, _NET(lambda d, s, k: 0), ("name", "layers"), (),
+                  "another point {name} of the network"),
+    "loss": Rule(rule_loss, _NET(lambda d, s, k: landscape.loss_ops(d, s)), ("point", "value"), (),
+                 "L({point}) = {value} exactly"),
+    "critical-point": Rule(rule_critical_point, _NET(lambda d, s, k: landscape.gradient_ops(d, s)),
+                           ("point",), (), "every partial derivative of L at {point} is exactly 0"),
+    "stationary-loss": Rule(rule_stationary_loss, _NET(lambda d, s, k: landscape.gradient_ops(d, s)),
+                            ("point",), (),
+                            "the gradient of the convex loss l at the product of {point} is 0, so "
+                            "the product minimises l over all matrices"),
+    "hessian-psd": Rule(rule_hessian_psd, _NET(lambda d, s, k: landscape.hessian_ops(d, s)),
+                        ("point", "lower", "diagonal"), (),
+                        "the Hessian of L at {point} equals L D L^T with D = diag({diagonal}) "
+                        ">= 0: positive semidefinite"),
+    "negative-curvature": Rule(rule_negative_curvature, _NET(landscape.polynomial_ops),
+                               ("point", "direction", "second_derivative"), (),
+                               "along the direction D below, the second derivative of "
+                               "L({point} + tD) at t = 0 is {second_derivative} < 0"),
+    "descent-curve": Rule(rule_descent_curve, _NET(landscape.polynomial_ops),
+                          ("point", "curve", "coefficients", "order", "t0"), (),
+                          "along the curve W(t) = {point} + sum of C_j t^j below, "
+                          "L(W(t)) - L({point}) = {polynomial}; its lowest term has order {order} "
+                          "and a negative coefficient, and t0 = {t0} satisfies "
+                          "t0 * sum_(j>{order}) |c_j| <= |c_{order}| / 2, so L(W(t)) < L({point}) "
+                          "for 0 < t <= t0"),
+    "chart-minimum": Rule(rule_chart_minimum, _NET(lambda d, s, k: landscape.chart_ops(d, s)),
+                          ("point", "rows", "cols", "inverse", "lower", "diagonal"), (),
+                          "in the chart Z' = Z'[:,J] Z'[I,J]^-1 Z'[I,:] with I = {rows}, "
+                          "J = {cols}, the loss has zero gradient and Hessian L D L^T with "
+                          "D = diag({diagonal}) > 0: the product is a strict local minimum of l "
+                          "on the matrices of rank <= min width"),
 }

@@ -1,99 +1,143 @@
 """Replay a certificate front to back and decide VERIFIED or not.
 
 Acceptance condition (docs/certificate-format.md): the document is a
-well-formed version-1 certificate, every step's rule accepts it (each step
-citing only earlier steps), and the kind's conclusion function derives
+well-formed certificate, its data file (when the claim names one) has the
+stated SHA-256, the planned work fits the budget, every step's rule accepts
+it (each step citing only earlier steps), and the kind's conclusion derives
 exactly the stated verdict (and conditions) from the facts.
 """
 
 import hashlib
-import json
 
-from . import conclude
+from . import conclude, tensors
 from .errors import Malformed, NotVerified
-from .jsonload import any_matrix, count, fields, loads, matrix
+from .jsonload import any_matrix, canonical, count, fields, matrix
 from .landscape import Network
+from .plan import Plan
 from .rules import RULES, Env
-
-FORMAT = "exactopen-certificate"
-VERSION = 1
-MAX_STEPS = 100_000
+from .spec import BUDGET, FORMAT, MAX_DIM, MAX_ENTRIES, MAX_STEPS, MAX_WIDTH, VERSIONS, claim_digest
 
 
-def _claim_network(env, obj):
+class Claim:
+    """Decodes the claim's matrices: inline, or named tensors of the data file."""
+
+    def __init__(self, claim, data):
+        self.data, self.index = None, None
+        if "data" in claim:
+            ref = fields(claim["data"], "claim.data", ("sha256", "bytes"))
+            if data is None:
+                raise Malformed(f"the claim refers to a data file of {ref['bytes']} bytes with "
+                                f"SHA-256 {ref['sha256']}; give it (exactopen verify --data FILE)")
+            found = hashlib.sha256(data).hexdigest()
+            if found != ref["sha256"] or len(data) != ref["bytes"]:
+                raise NotVerified("claim", "data", f"a data file with SHA-256 {ref['sha256']}", found)
+            try:
+                self.data, self.index = data, tensors.tensor_index(data)
+            except tensors.TensorError as exc:
+                raise Malformed(f"data file: {exc}") from None
+
+    def matrix(self, obj, where, sparse=False):
+        if not (isinstance(obj, dict) and "tensor" in obj):
+            return any_matrix(obj, where) if sparse else matrix(obj, where)
+        fields(obj, where, ("tensor", "shape", "transpose"))
+        if self.index is None or not isinstance(obj["transpose"], bool):
+            raise Malformed(f"{where}: a tensor reference needs claim.data and a boolean transpose")
+        try:
+            m, n, rows, dens = tensors.matrix(self.data, self.index, obj["tensor"], obj["transpose"],
+                                              MAX_DIM, MAX_ENTRIES)
+        except tensors.TensorError as exc:
+            raise Malformed(f"{where}: {exc}") from None
+        if obj["shape"] != [m, n]:
+            raise Malformed(f"{where}: tensor {obj['tensor']!r} is {m} x {n}, not {obj['shape']}")
+        return canonical(m, n, rows, dens)
+
+
+def _words(mat):
+    bits = max((abs(x).bit_length() for row in mat.rows for x in row), default=0)
+    return 1 + max(bits, max(mat.dens, default=1).bit_length()) // 64
+
+
+def _load_network(env, plan, source, obj):
     net = fields(obj, "claim.network", ("widths", "layers", "X", "Y", "weights"))
     d = net["widths"]
     if not isinstance(d, list) or len(d) < 2:
         raise Malformed("claim.network.widths: expected at least two widths")
-    d = [count(x, "claim.network.widths", 1, 5000) for x in d]
+    d = [count(x, "claim.network.widths", 1, MAX_WIDTH) for x in d]
     layers = net["layers"]
     if not isinstance(layers, list) or len(layers) != len(d) - 1:
         raise Malformed(f"claim.network.layers: expected {len(d) - 1} layers")
     for i, obj_i in enumerate(layers):
-        w = matrix(obj_i, f"claim.network.layers[{i}]")
+        w = source.matrix(obj_i, f"claim.network.layers[{i}]")
         if (w.m, w.n) != (d[i + 1], d[i]):
             raise Malformed(f"claim.network.layers[{i}]: expected {d[i + 1]} x {d[i]}")
         env.define(f"W{i + 1}", w, 0)
-    x, y, wt = (matrix(net[k], f"claim.network.{k}") for k in ("X", "Y", "weights"))
+    x, y, wt = (source.matrix(net[k], f"claim.network.{k}") for k in ("X", "Y", "weights"))
     if x.m != d[0] or (y.m, y.n) != (d[-1], x.n) or (wt.m, wt.n) != (d[-1], x.n):
         raise Malformed("claim.network: X must be d0 x N, Y and weights d_h x N")
     if any(v <= 0 for row in wt.rows for v in row):
         raise Malformed("claim.network.weights: weights must be positive")
     env.define("X", x, 0)
     env.define("Y", y, 0)
-    env.network = Network(d, x.rows, y.rows, wt.rows)
-    env.define("W", [env.matrices[f"W{i + 1}"].rows for i in range(len(d) - 1)], 0, points=True)
+    env.network = Network(d, x.fractions(), y.fractions(), wt.fractions())
+    env.define("W", [env.matrices[f"W{i + 1}"].fractions() for i in range(len(d) - 1)], 0, points=True)
+    plan.network = (d, x.n)
+    plan.points.add("W")
 
 
-def _load_claim(env, kind, claim):
+def _load_claim(env, plan, kind, claim, data):
     conclusion, required, optional = conclude.KINDS[kind]
-    fields(claim, "claim", required, optional)
+    fields(claim, "claim", required, optional + ("data",))
+    source = Claim(claim, data)
     if kind == "rank":
-        env.define("A", any_matrix(claim["matrix"], "claim.matrix"), 0)
+        env.define("A", source.matrix(claim["matrix"], "claim.matrix", sparse=True), 0)
         count(claim["rank"], "claim.rank", 0)
     elif kind == "local-openness":
-        w1, w2 = matrix(claim["W1"], "claim.W1"), matrix(claim["W2"], "claim.W2")
+        w1, w2 = source.matrix(claim["W1"], "claim.W1"), source.matrix(claim["W2"], "claim.W2")
         if w1.n != w2.m:
             raise Malformed(f"claim: W1 is {w1.m} x {w1.n} but W2 is {w2.m} x {w2.n}")
         env.define("W1", w1, 0)
         env.define("W2", w2, 0)
     else:
-        _claim_network(env, claim["network"])
+        _load_network(env, plan, source, claim["network"])
+    for name, mat in env.matrices.items():
+        plan.define(name, (mat.m, mat.n, _words(mat)))
+        plan.charge(mat.m * mat.n, "claim")
     return conclusion
 
 
 def _check_step(step, position):
+    """The step's id, citations, rule and fields: everything but its arithmetic."""
     if not isinstance(step, dict):
         raise Malformed(f"step {position}: expected an object")
-    if step.get("id") != position:
+    if type(step.get("id")) is not int or step["id"] != position:
         raise Malformed(f"step {position}: id must be {position}")
     uses = step.get("uses")
-    if not isinstance(uses, list) or any(isinstance(u, bool) or not isinstance(u, int)
-                                         for u in uses):
+    if not isinstance(uses, list) or any(type(u) is not int for u in uses):
         raise Malformed(f"step {position}: uses must be a list of step ids")
     if any(not 1 <= u < position for u in uses) or sorted(set(uses)) != uses:
         raise Malformed(f"step {position}: uses must cite earlier steps, ascending, once each")
-    rule = step.get("rule")
-    if rule not in RULES:
-        raise Malformed(f"step {position}: unknown rule {rule!r}")
-    return RULES[rule]
+    rule = RULES.get(step.get("rule")) if isinstance(step.get("rule"), str) else None
+    if rule is None:
+        raise Malformed(f"step {position}: unknown rule {step.get('rule')!r}")
+    fields(step, f"step {position}", ("id", "rule", "uses") + rule.required, rule.optional)
+    return rule
 
 
-def claim_digest(claim):
-    """SHA-256 of the claim's compact JSON with sorted keys: binds the evidence to the claim."""
-    text = json.dumps(claim, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+def verify_document(doc, data=None, accel=None, budget=BUDGET):
+    """Verify a parsed certificate; raise a :class:`CheckerError` subclass if it fails.
 
-
-def verify_document(doc):
-    """Verify a parsed certificate; raise a :class:`CheckerError` subclass if it fails."""
+    ``data`` is the content of the data file the claim names (bytes), if any;
+    ``accel`` an optional accelerator (see :mod:`.arith`); ``budget`` the work
+    budget in cost units (see :mod:`.plan`).
+    """
     top = fields(doc, "certificate",
                  ("format", "version", "kind", "claim", "claim_sha256", "verdict", "steps"),
                  ("conditions",))
     if top["format"] != FORMAT:
         raise Malformed(f"format must be {FORMAT!r}")
-    if top["version"] != VERSION or isinstance(top["version"], bool):
-        raise Malformed(f"unknown version {top['version']!r}; this checker reads version {VERSION}")
+    if top["version"] not in VERSIONS or type(top["version"]) is not int:
+        raise Malformed(f"unknown version {top['version']!r}; this checker reads versions "
+                        f"{', '.join(map(str, VERSIONS))}")
     if top["kind"] not in conclude.KINDS:
         raise Malformed(f"unknown kind {top['kind']!r}")
     if ("conditions" in top) != (top["kind"] == "local-openness"):
@@ -103,16 +147,13 @@ def verify_document(doc):
     steps = top["steps"]
     if not isinstance(steps, list) or len(steps) > MAX_STEPS:
         raise Malformed(f"steps must be a list of at most {MAX_STEPS} steps")
-    env = Env()
-    conclusion = _load_claim(env, top["kind"], top["claim"])
+    env, plan = Env(accel), Plan(budget)
+    conclusion = _load_claim(env, plan, top["kind"], top["claim"], data)
     if top["claim_sha256"] != claim_digest(top["claim"]):
         raise NotVerified("claim", "claim_sha256", claim_digest(top["claim"]), top["claim_sha256"])
-    for position, step in enumerate(steps, start=1):
-        _check_step(step, position)(env, step)
+    rules = [_check_step(step, position) for position, step in enumerate(steps, start=1)]
+    for rule, step in zip(rules, steps):
+        rule.cost(plan, step, f"step {step['id']}")
+    for rule, step in zip(rules, steps):
+        rule.check(env, step)
     conclusion(env, top["claim"], top)
-
-
-def verify_text(text):
-    verify_document(loads(text))
-
-

@@ -1,9 +1,9 @@
-"""Exact linear algebra over Q: the matrix type and subspace operations."""
+"""Exact linear algebra over Q: the matrix type, its engines, subspaces and readers."""
 
-from .backends import BACKENDS, rref
+from .engines import ENGINES, FLINT, FLINT_PROJECTED, SYMPY, Engine, rref
 from .matrix import Matrix, primitive_integer_vector
-from .spaces import (column_space, intersection, left_null_space, null_space, rank, row_space,
-                     subspace_sum)
+from .spaces import column_space, intersection, left_null_space, null_space, rank, subspace_sum
 
-__all__ = ["BACKENDS", "Matrix", "column_space", "intersection", "left_null_space", "null_space",
-           "primitive_integer_vector", "rank", "row_space", "rref", "subspace_sum"]
+__all__ = ["ENGINES", "FLINT", "FLINT_PROJECTED", "SYMPY", "Engine", "Matrix", "column_space",
+           "intersection", "left_null_space", "null_space", "primitive_integer_vector", "rank",
+           "rref", "subspace_sum"]

@@ -2,8 +2,8 @@
 
 A :class:`Matrix` holds rational entries in a python-flint ``fmpq_mat`` that
 is never handed out for mutation.  Algorithms that need a second, independent
-implementation (rank, RREF, null spaces) take a ``backend`` argument; see
-:mod:`exactopen.linalg.backends`.
+implementation (rank, RREF, null spaces) take an ``engine`` argument; see
+:mod:`exactopen.linalg.engines`.
 
 Examples
 --------
@@ -22,12 +22,9 @@ from typing import Iterable, Sequence
 
 import flint
 
-from ..errors import InputError, ResourceLimitError
-from ..numbers import parse_rational
-
-#: Largest number of rows or columns, and of entries, accepted from users.
-MAX_DIM = 5000
-MAX_ENTRIES = 4_000_000
+from ..checker.spec import MAX_DIM, MAX_ENTRIES
+from ..errors import InputError, NotApplicable, ResourceLimitError
+from .numbers import parse_rational
 
 
 def _fmpq(x: Fraction) -> flint.fmpq:
@@ -165,6 +162,31 @@ class Matrix:
     def to_flint(self) -> flint.fmpq_mat:
         """A fresh ``fmpq_mat`` copy (mutating it does not touch this matrix)."""
         return flint.fmpq_mat(self._q)
+
+    def inv(self) -> "Matrix":
+        """The inverse of a square non-singular matrix.
+
+        Raises
+        ------
+        NotApplicable
+            If the matrix is singular (or not square).
+        """
+        if self.nrows != self.ncols:
+            raise NotApplicable(f"a {self.nrows} x {self.ncols} matrix has no inverse")
+        try:
+            return Matrix._wrap(self._q.inv())
+        except ZeroDivisionError:
+            raise NotApplicable("the matrix is singular") from None
+
+    def entry_strings(self) -> list[list[str]]:
+        """Rows of canonical rational strings ``"p"`` or ``"p/q"`` (FLINT prints them so)."""
+        numerators, denominator = self._q.numer_denom()
+        return [[str(x) for x in row] for row in (numerators if denominator == 1 else self._q).tolist()]
+
+    def nonzeros(self) -> list[list]:
+        """``[i, j, "v"]`` for every non-zero entry, row-major."""
+        return [[i, j, str(x)] for i, row in enumerate(self._q.tolist()) for j, x in enumerate(row)
+                if x != 0]
 
     def integer_rows(self) -> flint.fmpz_mat:
         """Each row scaled by the lcm of its denominators: same rank and kernel."""

@@ -1,6 +1,6 @@
 """Evidence for the rank of a matrix: a non-zero minor and an integer kernel.
 
-The fast route (THEORY.md §5): rank and pivots modulo a large prime chosen
+The fast route (docs/theory.md, section 5): rank and pivots modulo a large prime chosen
 deterministically from the input with ``flint.nmod_mat``; the pivot block is
 non-singular modulo p, hence over Q, which proves ``rank >= r``.  One exact
 solve on that block (p-adic lifting, :mod:`exactopen.linalg.dixon`) gives a

@@ -2,11 +2,12 @@
 
 A subspace of Q^n is returned as a :class:`Matrix` whose columns are a basis,
 each column scaled to a primitive integer vector.  Every function takes the
-``backend`` explicitly: "sympy" works from SymPy's reduced row echelon form;
-"flint" and "modular" from
+:class:`~exactopen.linalg.engines.Engine` explicitly: SymPy's works from its
+reduced row echelon form; FLINT's from
 :func:`~exactopen.linalg.rank_evidence.rank_evidence` (pivots modulo a prime,
-one exact solve, a kernel check: exact for "flint", by random projections
-for "modular"), which gives the same subspaces far faster on large matrices.
+one exact solve, a kernel check: exact, or by random projections when
+``engine.exact`` is false), which gives the same subspaces far faster on
+large matrices.
 
 Examples
 --------
@@ -20,30 +21,28 @@ Examples
 
 from __future__ import annotations
 
-from .backends import rref
+from ..errors import InputError
+from .engines import FLINT, Engine, rref
 from .matrix import Matrix, primitive_columns, primitive_integer_vector
 from .rank_evidence import independent_columns, rank_evidence
 
-#: Backends answered from rank evidence, and whether its kernel check is exact.
-EVIDENCE = {"flint": True, "modular": False}
 
-
-def rank(A: Matrix, backend: str = "flint") -> int:
+def rank(A: Matrix, engine: Engine = FLINT) -> int:
     """Rank of ``A`` over Q."""
-    if backend in EVIDENCE:
-        return rank_evidence(A, exact=EVIDENCE[backend]).rank
-    return len(rref(A, backend)[1])
+    if engine.name == "flint":
+        return rank_evidence(A, exact=engine.exact).rank
+    return len(rref(A, engine)[1])
 
 
-def null_space(A: Matrix, backend: str = "flint") -> Matrix:
+def null_space(A: Matrix, engine: Engine = FLINT) -> Matrix:
     """Basis of ``N(A) = {x : A x = 0}`` (n x (n - rank)), one vector per free column."""
     n = A.ncols
-    if backend in EVIDENCE:
+    if engine.name == "flint":
         if A.nrows == 0 or n == 0:
             return Matrix.identity(n)
-        evidence = rank_evidence(A, transpose=False, exact=EVIDENCE[backend])
+        evidence = rank_evidence(A, transpose=False, exact=engine.exact)
         return primitive_columns(evidence.kernel_basis(n))
-    R, pivots = rref(A, backend)
+    R, pivots = rref(A, engine)
     free = [j for j in range(n) if j not in set(pivots)]
     basis = []
     for f in free:
@@ -55,42 +54,36 @@ def null_space(A: Matrix, backend: str = "flint") -> Matrix:
     return Matrix.from_columns(basis, n)
 
 
-def left_null_space(A: Matrix, backend: str = "flint") -> Matrix:
+def left_null_space(A: Matrix, engine: Engine = FLINT) -> Matrix:
     """Basis of ``N(A^T)`` as columns."""
-    return null_space(A.T, backend)
+    return null_space(A.T, engine)
 
 
-def column_space(A: Matrix, backend: str = "flint") -> Matrix:
+def column_space(A: Matrix, engine: Engine = FLINT) -> Matrix:
     """Basis of ``C(A)``: pivot columns of ``A``, scaled to primitive integers."""
-    if backend in EVIDENCE:
-        pivots = independent_columns(A, EVIDENCE[backend]) if A.nrows and A.ncols else []
+    if engine.name == "flint":
+        pivots = independent_columns(A, engine.exact) if A.nrows and A.ncols else []
     else:
-        pivots = rref(A, backend)[1]
+        pivots = rref(A, engine)[1]
     return primitive_columns(A.submatrix(range(A.nrows), pivots))
 
 
-def row_space(A: Matrix, backend: str = "flint") -> Matrix:
-    """Basis of ``C(A^T)`` as columns."""
-    return column_space(A.T, backend)
-
-
-def subspace_sum(U: Matrix, V: Matrix, backend: str = "flint") -> Matrix:
+def subspace_sum(U: Matrix, V: Matrix, engine: Engine = FLINT) -> Matrix:
     """Basis of ``span(U) + span(V)``."""
-    return column_space(Matrix.hstack(U, V), backend)
+    return column_space(Matrix.hstack(U, V), engine)
 
 
-def intersection(U: Matrix, V: Matrix, backend: str = "flint") -> Matrix:
+def intersection(U: Matrix, V: Matrix, engine: Engine = FLINT) -> Matrix:
     """Basis of ``span(U) ∩ span(V)`` for column bases ``U`` and ``V`` of Q^n.
 
     A vector ``U a = V b`` of the intersection comes from ``(a, -b)`` in the
     null space of ``[U | V]``; independent columns make the map injective.
     """
     if U.nrows != V.nrows:
-        from ..errors import InputError
         raise InputError(f"subspaces of Q^{U.nrows} and Q^{V.nrows} cannot be intersected")
-    U, V = column_space(U, backend), column_space(V, backend)
-    K = null_space(Matrix.hstack(U, V), backend)
+    U, V = column_space(U, engine), column_space(V, engine)
+    K = null_space(Matrix.hstack(U, V), engine)
     if K.ncols == 0:
         return Matrix.zeros(U.nrows, 0)
-    W = column_space(U @ K.submatrix(range(U.ncols), range(K.ncols)), backend)
+    W = column_space(U @ K.submatrix(range(U.ncols), range(K.ncols)), engine)
     return Matrix.from_columns([primitive_integer_vector(c) for c in W.columns()], U.nrows)

@@ -11,8 +11,6 @@ non-singular minor of its cover's size, the rank is settled with no kernel.
 
 from __future__ import annotations
 
-import random
-
 import networkx as nx
 from networkx.algorithms import bipartite
 
@@ -22,7 +20,7 @@ from .rank_evidence import rank_evidence
 
 def nonzero_pattern(A: Matrix) -> dict[int, list[int]]:
     """Row -> columns of its non-zero entries (cached on the matrix)."""
-    if "pattern" not in A._cache:
+    if "pattern" not in A._cache:  # the cache of derived facts, private to linalg
         rows = {}
         for i, row in enumerate(A.to_flint().numer_denom()[0].tolist()):
             cols = [j for j, x in enumerate(row) if x]
@@ -66,18 +64,3 @@ def cover_certificate(A: Matrix, exact: bool = True):
         cover_rows += [i for side, i in cover if side == "r"]
         cover_cols += [j for side, j in cover if side == "c"]
     return sorted(cover_rows), sorted(cover_cols), sorted(minor_rows), sorted(minor_cols)
-
-
-def sparse_block_matrix(rng: random.Random, n: int, blocks: int, density: float) -> Matrix:
-    """A benchmark matrix: ``blocks`` diagonal blocks, each non-zero only on a few
-    leading rows and columns (an arrow), with about ``density`` non-zeros overall."""
-    size = n // blocks
-    lines = max(1, round(size * (1 - (1 - density * blocks) ** 0.5)))
-    rows = [[0] * n for _ in range(n)]
-    for b in range(blocks):
-        base = b * size
-        for i in range(size):
-            for j in range(size):
-                if i < lines or j < lines:
-                    rows[base + i][base + j] = rng.choice([-3, -2, -1, 1, 2, 3])
-    return Matrix(rows, ncols=n)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import InputError
-from ..io import exact_json_loads, matrix_from_json_value
+from ..linalg.readers import exact_json_loads, matrix_from_json_value
 from ..linalg import Matrix
 
 
@@ -80,9 +80,6 @@ class LinearNetwork:
     @property
     def depth(self) -> int:
         return len(self.widths) - 1
-
-    def with_layers(self, layers) -> "LinearNetwork":
-        return LinearNetwork(self.widths, tuple(layers), self.X, self.Y, self.weights)
 
     def product(self, layers=None) -> Matrix:
         layers = self.layers if layers is None else layers

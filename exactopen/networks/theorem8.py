@@ -1,6 +1,6 @@
 """Theorem 8 for chosen widths: the paper's construction, its refutation, genuine minima.
 
-For the square loss the paper's construction (THEORY.md §6.1) is a critical
+For the square loss the paper's construction (docs/theory.md, section 8) is a critical
 point with a positive semidefinite Hessian, but the curve
 ``W_1 + t e_1 e_{d0}^T, W_{p1+1} = (t^2/2) e_1 e_1^T, W_h + t e_{dh} e_1^T``
 lowers the loss: ``L(t) - L(0) = -3/8 t^4 + 1/4 t^6 + 1/8 t^8``.  So it is
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..errors import InputError, InternalError
+from ..errors import InputError, InternalError, NotApplicable
 from ..linalg import Matrix
 from .model import LinearNetwork, top_left_identity, unit
 
@@ -84,10 +84,10 @@ class SquareConstruction:
 
 
 def paper_construction(widths, p1: int | None = None) -> SquareConstruction:
-    """The paper's counterexample for the square loss, generalised to ``widths`` (§6.1)."""
+    """The paper's counterexample for the square loss, generalised to ``widths`` (docs/theory.md, section 8)."""
     report = analyze_widths(widths)
     if not report.paper_condition:
-        raise InputError(f"widths {list(widths)} do not meet the paper's condition "
+        raise NotApplicable(f"widths {list(widths)} do not meet the paper's condition "
                          "(1 <= p1 < p2 <= h-1 with d_0 > d_p1 and d_h > d_p2); see "
                          "`exactopen widths`")
     valid = sorted({a for a, _ in report.pairs})
@@ -135,11 +135,11 @@ class WeightedConstruction:
 
 
 def weighted_minimum(widths) -> WeightedConstruction:
-    """A strict non-global local minimum of a weighted square loss (THEORY.md §6.1)."""
+    """A strict non-global local minimum of a weighted square loss (docs/theory.md, section 8)."""
     report = analyze_widths(widths)
     d, h = list(widths), len(widths) - 1
     if report.bottleneck is None:
-        raise InputError(f"widths {d} have no bottleneck (min hidden width < min(d_0, d_h)); "
+        raise NotApplicable(f"widths {d} have no bottleneck (min hidden width < min(d_0, d_h)); "
                          "for convex losses such widths have no spurious local minima "
                          "(Laurent & von Brecht 2018), so there is nothing to construct")
     r = report.bottleneck

@@ -15,8 +15,9 @@ import html
 import json
 
 from ..checker import check_text
-from ..limbs import accelerator
-from ..numbers import format_polynomial
+from ..checker.rules import RULES
+from ..errors import ExactOpenError
+from .text import format_polynomial
 
 #: Matrices with more entries than this are summarised, not typeset.
 MAX_TYPESET = 64
@@ -38,7 +39,7 @@ THEOREMS = {
 }
 
 
-class NotExplainable(Exception):
+class NotExplainable(ExactOpenError):
     """The certificate did not verify; there is no proof to explain."""
 
 
@@ -54,6 +55,9 @@ def _dense(obj) -> list[list[str]]:
 
 def _matrix_block(label: str, obj) -> tuple:
     m, n = obj["shape"]
+    if "tensor" in obj:
+        side = ", transposed" if obj.get("transpose") else ""
+        return ("p", f"{label}: the tensor {obj['tensor']!r} of the data file ({m} x {n}{side})")
     if m * n > MAX_TYPESET:
         digest = hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
         return ("p", f"{label}: a {m} x {n} matrix (SHA-256 {digest}...), not typeset")
@@ -64,86 +68,62 @@ def _one_based(indices) -> str:
     return "{" + ", ".join(str(i + 1) for i in indices) + "}"
 
 
+class _Values(dict):
+    """A step's fields as text for a rule's description; what is missing reads "?"."""
+
+    def __missing__(self, key):
+        return "?"
+
+
+def _values(step) -> _Values:
+    out = _Values({k: v for k, v in step.items() if isinstance(v, (str, int))})
+    derived = {
+        "rows": lambda: _one_based(step["rows"]), "cols": lambda: _one_based(step["cols"]),
+        "size": lambda: len(step["rows"]), "cover": lambda: len(step["rows"]) + len(step["cols"]),
+        "factors": lambda: " ".join(step["factors"]), "terms": lambda: " + ".join(step["terms"]),
+        "product": lambda: "*".join(step["factors"]),
+        "side": lambda: " (the evidence is for the transpose)" if step["transposed"] else "",
+        "minor": lambda: (f"its determinant is {step['det_residue']} modulo 2^61 - 1"
+                          if "det_residue" in step else "its inverse modulo 2^61 - 1 is given"),
+        "nullity": lambda: step["kernel"]["pivot_part"]["shape"][1],
+        "diagonal": lambda: ", ".join(step["diagonal"]),
+        "polynomial": lambda: format_polynomial(step["coefficients"]),
+    }
+    for key, make in derived.items():
+        try:
+            out[key] = make()
+        except (KeyError, TypeError, IndexError, AttributeError):
+            pass
+    return out
+
+
+#: Evidence the description already summarises: not typeset.
+_EVIDENCE = ("inverse", "lower", "kernel")
+
+
+def _matrices(label, value):
+    """Every matrix inside a field (a matrix, a list of layers, a list of lists of layers)."""
+    if isinstance(value, dict) and "shape" in value:
+        return [_matrix_block(label, value)]
+    if isinstance(value, list) and value and all(isinstance(v, (dict, list)) for v in value):
+        return [block for i, v in enumerate(value) for block in _matrices(f"{label} {i + 1}", v)]
+    return []
+
+
 def _step_blocks(step) -> list:
-    rule, sid = step["rule"], step["id"]
-    head = f"Step {sid} ({rule})"
-    cites = f" Uses steps {', '.join(map(str, step['uses']))}." if step["uses"] else ""
-    if rule == "rank":
-        side = " (for the transpose)" if step["transposed"] else ""
-        r = step["rank"]
-        if r == 0:
-            return [("p", f"{head}: rank({step['matrix']}) = 0: it is the zero matrix, as the "
-                          f"identity kernel shows (A I = 0).{cites}")]
-        text = (f"{head}: rank({step['matrix']}) = {r}{side}. The {r} x {r} minor on rows "
-                f"{_one_based(step['rows'])} and columns {_one_based(step['cols'])} has "
-                f"determinant ≡ {step['det_residue']} (mod 2^61 - 1), so rank >= {r}; the kernel "
-                f"[P; {step['kernel']['denominator']} I] has "
-                f"{step['kernel']['pivot_part']['shape'][1]} independent columns and A K = 0, "
-                f"so rank <= {r}.{cites}")
-        return [("p", text)]
-    if rule == "minor":
-        s = len(step["rows"])
-        return [("p", f"{head}: the {s} x {s} minor of {step['matrix']} on rows "
-                      f"{_one_based(step['rows'])} and columns {_one_based(step['cols'])} has "
-                      f"determinant ≡ {step['det_residue']} (mod 2^61 - 1), non-zero, so "
-                      f"rank({step['matrix']}) >= {s}.{cites}")]
-    if rule == "vertex-cover":
-        s = len(step["rows"]) + len(step["cols"])
-        return [("p", f"{head}: every non-zero entry of {step['matrix']} lies in one of "
-                      f"{len(step['rows'])} rows or {len(step['cols'])} columns, so "
-                      f"rank({step['matrix']}) <= {s}.{cites}")]
-    if rule == "matrix":
-        return [("p", f"{head}: the witness {step['name']} is"), _matrix_block(step["name"],
-                                                                             step["value"])]
-    if rule == "product":
-        return [("p", f"{head}: the product {' '.join(step['factors'])} is computed exactly."
-                      f"{cites}")]
-    if rule == "sum":
-        return [("p", f"{head}: the sum {' + '.join(step['terms'])} is computed exactly.{cites}")]
-    if rule in ("zero", "nonzero"):
-        word = "is zero" if rule == "zero" else "is not zero"
-        return [("p", f"{head}: {step['matrix']} {word}.{cites}")]
-    if rule == "point":
-        return [("p", f"{head}: another point {step['name']} of the network, with layers")] + \
-            [_matrix_block(f"{step['name']} layer {i + 1}", layer)
-             for i, layer in enumerate(step["layers"])]
-    if rule == "loss":
-        return [("p", f"{head}: L({step['point']}) = {step['value']} exactly.{cites}")]
-    if rule == "critical-point":
-        return [("p", f"{head}: every partial derivative of L at {step['point']} is exactly 0.")]
-    if rule == "stationary-loss":
-        return [("p", f"{head}: the gradient of the convex loss l at the product of "
-                      f"{step['point']} is exactly 0, so the product minimises l over all "
-                      "matrices: a global minimum.")]
-    if rule == "hessian-psd":
-        d = step["diagonal"]
-        return [("p", f"{head}: the exact {len(d)} x {len(d)} Hessian of L at {step['point']} "
-                      f"equals L D L^T with D = diag({', '.join(d)}) >= 0: positive "
-                      "semidefinite.")]
-    if rule == "negative-curvature":
-        return [("p", f"{head}: along the direction D below, d²/dt² L(W + tD) at t = 0 is "
-                      f"{step['second_derivative']} < 0.")] + \
-            [_matrix_block(f"D layer {i + 1}", layer) for i, layer in enumerate(step["direction"])]
-    if rule == "descent-curve":
-        poly = format_polynomial(step["coefficients"])
-        k = step["order"]
-        return [("p", f"{head}: along the curve W(t) = W + Σ C_j t^j (coefficients below), "
-                      f"L(W(t)) - L(W) = {poly}. Its lowest term is c_{k} t^{k} with c_{k} < 0, "
-                      f"and t0 = {step['t0']} satisfies t0 · Σ_(j>{k}) |c_j| <= |c_{k}| / 2, so "
-                      f"L(W(t)) - L(W) <= c_{k} t^{k} / 2 < 0 for 0 < t <= t0.")] + \
-            [_matrix_block(f"C_{j + 1} layer {i + 1}", layer)
-             for j, layers in enumerate(step["curve"]) for i, layer in enumerate(layers)]
-    if rule == "chart-minimum":
-        d = step["diagonal"]
-        return [("p", f"{head}: in the chart Z' = Z'[:,J] Z'[I,J]^-1 Z'[I,:] with I = "
-                      f"{_one_based(step['rows'])}, J = {_one_based(step['cols'])}, the loss has "
-                      f"zero gradient and a Hessian L D L^T with D = diag({', '.join(d)}) > 0: "
-                      "a strict local minimum on the rank-r matrices.")]
-    if rule == "lift":
-        return [("p", f"{head}: exact factors W1', W2' of a target Z' with W1' W2' = Z'; "
-                      f"||Z' - W1 W2||² = {step['delta_squared']}, ||W1' - W1||² = "
-                      f"{step['reach1_squared']}, ||W2' - W2||² = {step['reach2_squared']}.")]
-    return [("p", f"{head}.")]  # pragma: no cover - every rule is listed above
+    """A step as a sentence from its rule's description, then the matrices it carries."""
+    rule = RULES.get(step.get("rule"))
+    head = f"Step {step.get('id', '?')} ({step.get('rule')})"
+    uses = step.get("uses") or []
+    cites = f" Uses steps {', '.join(map(str, uses))}." if uses else ""
+    text = rule.text.format_map(_values(step)) if rule else "a rule this checker does not know"
+    blocks = [("p", f"{head}: {text}.{cites}")]
+    label = {"value": step.get("name", "value"), "layers": "layer", "direction": "D, layer",
+             "curve": "C"}
+    for key, value in step.items():
+        if key not in _EVIDENCE:
+            blocks += _matrices(label.get(key, key), value)
+    return blocks
 
 
 def _claim_blocks(doc) -> list:
@@ -188,9 +168,13 @@ def _conclusion(doc) -> str:
     return f"The verified facts are exactly what the rule above needs; hence the verdict: {verdict}."
 
 
-def explain(text: str) -> list:
-    """The document of a certificate; raises :class:`NotExplainable` unless it verifies."""
-    code, message = check_text(text, accelerator())
+def explain(text: str, accelerator=None, data=None) -> list:
+    """The document of a certificate; raises :class:`NotExplainable` unless it verifies.
+
+    ``accelerator`` and ``data`` are handed to the checker (see
+    :func:`exactopen.checker.check_text`).
+    """
+    code, message = check_text(text, accelerator, data)
     if code:
         raise NotExplainable(message)
     doc = json.loads(text)

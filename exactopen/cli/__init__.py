@@ -1,0 +1,81 @@
+"""The ``exactopen`` command line: one module per command group, exit codes here.
+
+Exit codes (also in ``docs/cli.md``):
+
+* 0 -- success (a certificate written, or VERIFIED);
+* 1 -- NOT VERIFIED (a certificate was checked and rejected);
+* 2 -- bad input: unreadable or malformed files, wrong shapes, caps on inputs;
+* 3 -- a certificate exceeds the checker's resource caps or work budget;
+* 4 -- internal error: two independent computations disagreed (a bug);
+* 5 -- the mathematics says no: the theorem or construction asked for does not
+  apply to this (well-formed) input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .. import __version__
+from ..errors import InputError, InternalError, NotApplicable
+from . import certificates, networks, openness
+from .common import (EXIT_CAP, EXIT_INPUT, EXIT_INTERNAL, EXIT_NOT_APPLICABLE, EXIT_OK,
+                     CheckerCapExceeded)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exactopen",
+        description="Exact, certified answers on local openness of matrix multiplication "
+                    "(Nouiehed & Razaviyayn) and on deep linear networks.",
+        epilog="Exit codes: 0 ok, 1 NOT VERIFIED, 2 bad input, 3 checker resource cap, "
+               "4 internal error, 5 the theorem does not apply.")
+    parser.add_argument("--version", action="version", version=f"exactopen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    fmt = argparse.RawDescriptionHelpFormatter
+    openness.register(sub, fmt)
+    certificates.register(sub, fmt)
+    networks.register(sub, fmt)
+    return parser
+
+
+def main(argv=None) -> int:
+    from ..checker.spec import long_integers
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        with long_integers():
+            return args.func(args)
+    except InputError as exc:
+        print(f"exactopen: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except NotApplicable as exc:
+        print(f"exactopen: does not apply: {exc}", file=sys.stderr)
+        return EXIT_NOT_APPLICABLE
+    except CheckerCapExceeded as exc:
+        print(f"exactopen: resource cap: {exc}", file=sys.stderr)
+        return EXIT_CAP
+    except InternalError as exc:
+        print(f"exactopen: internal error (please report): {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error of ours
+        try:  # keep the interpreter's final flush from failing again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_OK
+    except OSError as exc:
+        print(f"exactopen: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("exactopen: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

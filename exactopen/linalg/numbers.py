@@ -1,0 +1,128 @@
+"""Exact parsing and canonical encoding of rational numbers.
+
+Every number that enters exactopen becomes a :class:`fractions.Fraction`.
+Decimal literals are read as exact decimals (``"0.1"`` is ``1/10``), never
+through a binary float.  A Python ``float`` is refused unless the caller asks
+for its exact binary value with ``exact_floats=True``.
+
+Examples
+--------
+>>> parse_rational("-3/6")
+Fraction(-1, 2)
+>>> parse_rational("1.25e1")
+Fraction(25, 2)
+>>> encode_rational(parse_rational("4/2"))
+'2'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+from ..checker.spec import MAX_INPUT_CHARS
+from ..errors import InputError, ResourceLimitError
+
+#: Longest accepted text of one number (characters; shared with the checker's spec),
+#: and largest decimal exponent.
+MAX_NUMBER_CHARS = MAX_INPUT_CHARS
+MAX_EXPONENT = 4000
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_FRACTION = re.compile(r"([+-]?\d+)\s*/\s*([+-]?\d+)")
+_INTEGER_ROW = re.compile(r"[+-]?\d+(?: [+-]?\d+)*")
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+FLOAT_REFUSED = (
+    "is a binary float; exactopen computes exactly and will not guess what it "
+    "stands for. Give it as an integer, a string like '3/10' or '0.3', or pass "
+    "exact_floats=True to use the float's exact binary value (files need no option: "
+    "decimals there are read exactly)"
+)
+
+
+def parse_rational(value, *, exact_floats: bool = False, where: str = "") -> Fraction:
+    """Return ``value`` as an exact :class:`~fractions.Fraction`.
+
+    Parameters
+    ----------
+    value : int, Fraction, Decimal, str or float
+        Strings may be integers (``"-7"``), fractions (``"22/7"``) or decimal
+        literals with an optional exponent (``"1.5e-3"``).
+    exact_floats : bool
+        Accept a ``float`` and use its exact binary value.
+    where : str
+        Place named in error messages (file, row, column).
+
+    Raises
+    ------
+    InputError
+        For non-numbers, NaN or infinities, zero denominators, refused floats.
+    ResourceLimitError
+        For numbers longer than :data:`MAX_NUMBER_CHARS` characters.
+    """
+    prefix = f"{where}: " if where else ""
+    if isinstance(value, bool):
+        raise InputError(f"{prefix}{value!r} is a boolean, not a number")
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(f"{prefix}{value!r} is not a finite number")
+        if not exact_floats:
+            raise InputError(f"{prefix}{value!r} {FLOAT_REFUSED}")
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InputError(f"{prefix}{value} is not a finite number")
+        if abs(value.as_tuple().exponent) > MAX_EXPONENT:
+            raise ResourceLimitError(f"{prefix}exponent of {value} is beyond +-{MAX_EXPONENT}")
+        return Fraction(value)
+    if isinstance(value, str):
+        return _parse_text(value.strip(), prefix)
+    raise InputError(f"{prefix}{value!r} (a {type(value).__name__}) is not a number")
+
+
+def integer_tokens(tokens: list[str]) -> list[int] | None:
+    """The tokens as ints if every one is a plain integer within the length cap, else None.
+
+    The fast path for rows of integer text; anything else goes through
+    :func:`parse_rational`, token by token, with its located error messages.
+
+    >>> integer_tokens(["3", "-4", "+5"]), integer_tokens(["3", "1/2"])
+    ([3, -4, 5], None)
+    """
+    if max(map(len, tokens), default=0) <= MAX_NUMBER_CHARS and \
+            _INTEGER_ROW.fullmatch(" ".join(tokens)):
+        return [int(t) for t in tokens]
+    return None
+
+
+def _parse_text(text: str, prefix: str) -> Fraction:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ResourceLimitError(
+            f"{prefix}a number of {len(text)} characters exceeds the cap of {MAX_NUMBER_CHARS}")
+    if _INTEGER.fullmatch(text):
+        return Fraction(int(text))
+    match = _FRACTION.fullmatch(text)
+    if match:
+        num, den = int(match.group(1)), int(match.group(2))
+        if den == 0:
+            raise InputError(f"{prefix}{text!r} has a zero denominator")
+        return Fraction(num, den)
+    if _DECIMAL.fullmatch(text):
+        return parse_rational(Decimal(text), where=prefix.rstrip(": "))
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    raise InputError(f"{prefix}{shown!r} is not a number (expected an integer, p/q or a decimal)")
+
+
+def encode_rational(x: Fraction) -> str:
+    """Canonical text of a rational: ``"p"`` or ``"p/q"``, reduced, ``q > 1``."""
+    x = Fraction(x)
+    if x.denominator == 1:
+        return str(x.numerator)
+    return f"{x.numerator}/{x.denominator}"

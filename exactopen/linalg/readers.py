@@ -1,0 +1,206 @@
+"""Reading matrices from files and inline text, exactly.
+
+Formats (chosen by extension, else by the first characters):
+
+* JSON (``.json``): a list of rows, or ``{"shape": [m, n], "rows": [...]}``
+  for shapes such as 0 x n.  Entries are integers, strings ``"p/q"`` or
+  decimal literals; JSON numbers with a point or exponent are read as exact
+  decimals, never through a float.
+* Text (``.txt`` or anything else): one row per line, entries separated by
+  white space (or commas), ``#`` starts a comment.
+* Matrix Market (``.mtx``): ``array`` or ``coordinate``, ``integer`` or
+  ``real`` fields, ``general`` or ``symmetric``; real entries are exact decimals.
+
+Inline: an argument that is not a file and starts with ``[`` is JSON;
+one containing ``;`` is text rows separated by ``;`` (``"1 2; 3 4"``).
+
+Every error is an :class:`~exactopen.errors.InputError` whose message names
+the source, and the row and column where it can.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from ..checker.spec import MAX_DIM, MAX_ENTRIES, MAX_FILE_BYTES
+from ..errors import InputError, ResourceLimitError
+from .matrix import Matrix, check_size
+from .numbers import integer_tokens, parse_rational
+
+
+class _JSONNumber(str):
+    """A JSON number kept as its text so that it is parsed exactly."""
+
+
+def _long_int(text):
+    return _JSONNumber(text)  # length is checked, with the place, by parse_rational
+
+
+def _matrix_from_rows(rows, source: str, ncols=None) -> Matrix:
+    if not isinstance(rows, list):
+        raise InputError(f"{source}: expected a list of rows")
+    m = len(rows)
+    if m and not isinstance(rows[0], list):
+        raise InputError(f"{source}: row 1 is not a list (expected a list of rows)")
+    n = len(rows[0]) if m else (ncols or 0)
+    check_size(m, n, source)
+    parsed = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, list):
+            raise InputError(f"{source}: row {i + 1} is not a list")
+        if len(row) != n:
+            raise InputError(f"{source}: row {i + 1} has {len(row)} entries, expected {n} (ragged rows)")
+        parsed.append([parse_rational(v, where=f"{source}: row {i + 1}, column {j + 1}")
+                       for j, v in enumerate(row)])
+    if ncols is not None and m and n != ncols:
+        raise InputError(f"{source}: shape says {ncols} columns, rows have {n}")
+    return Matrix(parsed, ncols=n)
+
+
+def exact_json_loads(text: str, source: str):
+    """``json.loads`` keeping every number as its text (so it is parsed exactly later)."""
+    def refuse_constant(name):
+        raise InputError(f"{source}: {name} is not a finite number")
+
+    try:
+        return json.loads(text, parse_float=_JSONNumber, parse_int=_long_int,
+                          parse_constant=refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno})") from None
+
+
+def parse_json(text: str, source: str) -> Matrix:
+    return matrix_from_json_value(exact_json_loads(text, source), source)
+
+
+def matrix_from_json_value(data, source: str) -> Matrix:
+    """A matrix from already-loaded JSON: a list of rows or ``{"shape", "rows"}``."""
+    if isinstance(data, dict):
+        shape = data.get("shape")
+        if set(data) != {"shape", "rows"} or not (isinstance(shape, list) and len(shape) == 2
+                                                  and all(isinstance(x, str) and x.isdigit()
+                                                          for x in shape)):
+            raise InputError(f'{source}: expected {{"shape": [m, n], "rows": [...]}}')
+        m, n = int(shape[0]), int(shape[1])
+        check_size(m, n, source)
+        rows = data["rows"]
+        if not isinstance(rows, list) or len(rows) != m:
+            raise InputError(f"{source}: shape says {m} rows, found "
+                             f"{len(rows) if isinstance(rows, list) else 'no list'}")
+        return _matrix_from_rows(rows, source, ncols=n)
+    return _matrix_from_rows(data, source)
+
+
+def parse_text(text: str, source: str, separator: str = "\n") -> Matrix:
+    rows = []
+    for line_no, line in enumerate(text.split(separator), start=1):
+        line = line.split("#", 1)[0].replace(",", " ").strip()
+        if line:
+            rows.append((line_no, line.split()))
+    if not rows:
+        raise InputError(f"{source}: no rows found (an empty matrix needs JSON with a shape)")
+    n = len(rows[0][1])
+    check_size(len(rows), n, source)
+    out = []
+    for i, (line_no, entries) in enumerate(rows):
+        if len(entries) != n:
+            raise InputError(f"{source}: row {i + 1} (line {line_no}) has {len(entries)} entries, "
+                             f"expected {n} (ragged rows)")
+        ints = integer_tokens(entries)
+        out.append(ints if ints is not None else
+                   [parse_rational(v, where=f"{source}: row {i + 1}, column {j + 1}")
+                    for j, v in enumerate(entries)])
+    return Matrix(out, ncols=n)
+
+
+def parse_matrix_market(text: str, source: str) -> Matrix:
+    lines = text.splitlines()
+    header = lines[0].split() if lines else []
+    if len(header) != 5 or header[0].lower() != "%%matrixmarket" or header[1].lower() != "matrix":
+        raise InputError(f"{source}: line 1: expected '%%MatrixMarket matrix <format> <field> "
+                         "<symmetry>'")
+    layout, fld, symmetry = (h.lower() for h in header[2:])
+    if layout not in ("array", "coordinate") or fld not in ("integer", "real") \
+            or symmetry not in ("general", "symmetric"):
+        raise InputError(f"{source}: line 1: supported are array/coordinate, integer/real, "
+                         f"general/symmetric; found {layout} {fld} {symmetry}")
+    body = [(no, ln.split()) for no, ln in enumerate(lines[1:], start=2)
+            if ln.strip() and not ln.lstrip().startswith("%")]
+    if not body:
+        raise InputError(f"{source}: missing the size line")
+    size_no, size = body[0]
+    want = 2 if layout == "array" else 3
+    if len(size) != want or not all(s.isdigit() for s in size):
+        raise InputError(f"{source}: line {size_no}: expected {want} sizes")
+    m, n = int(size[0]), int(size[1])
+    check_size(m, n, source)
+    if symmetry == "symmetric" and m != n:
+        raise InputError(f"{source}: a symmetric matrix must be square")
+    entries = [[0] * n for _ in range(m)]
+
+    def value(token, no, i, j):
+        where = f"{source}: line {no} (row {i + 1}, column {j + 1})"
+        if fld == "integer" and not token.lstrip("+-").isdigit():
+            raise InputError(f"{where}: {token!r} is not an integer (field is 'integer')")
+        return parse_rational(token, where=where)
+
+    if layout == "array":
+        positions = [(i, j) for j in range(n) for i in range(m)
+                     if symmetry == "general" or i >= j]
+        tokens = [(no, t) for no, parts in body[1:] for t in parts]
+        if len(tokens) != len(positions):
+            raise InputError(f"{source}: expected {len(positions)} entries, found {len(tokens)}")
+        for (i, j), (no, tok) in zip(positions, tokens):
+            entries[i][j] = value(tok, no, i, j)
+            if symmetry == "symmetric":
+                entries[j][i] = entries[i][j]
+    else:
+        count = int(size[2])
+        if len(body) - 1 != count:
+            raise InputError(f"{source}: size line promises {count} entries, found {len(body) - 1}")
+        for no, parts in body[1:]:
+            if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+                raise InputError(f"{source}: line {no}: expected 'row column value'")
+            i, j = int(parts[0]) - 1, int(parts[1]) - 1
+            if not (0 <= i < m and 0 <= j < n):
+                raise InputError(f"{source}: line {no}: position ({i + 1}, {j + 1}) is outside "
+                                 f"{m} x {n}")
+            entries[i][j] = value(parts[2], no, i, j)
+            if symmetry == "symmetric":
+                entries[j][i] = entries[i][j]
+    return Matrix(entries, ncols=n)
+
+
+def read_matrix(spec: str) -> Matrix:
+    """Read a matrix from a file path or an inline specification (see module doc)."""
+    if os.path.isfile(spec):
+        size = os.path.getsize(spec)
+        if size > MAX_FILE_BYTES:
+            raise ResourceLimitError(f"{spec}: {size} bytes exceeds the cap of {MAX_FILE_BYTES}")
+        try:
+            with open(spec, encoding="utf-8") as handle:
+                text = handle.read()
+        except UnicodeDecodeError:
+            raise InputError(f"{spec}: not a UTF-8 text file") from None
+        lower = spec.lower()
+        head = text.lstrip()[:14].lower()
+        if lower.endswith(".mtx") or head.startswith("%%matrixmarket"):
+            return parse_matrix_market(text, spec)
+        if lower.endswith(".json") or head[:1] in ("[", "{"):
+            return parse_json(text, spec)
+        return parse_text(text, spec)
+    if os.path.exists(spec):
+        raise InputError(f"{spec}: not a regular file")
+    stripped = spec.strip()
+    if stripped.startswith(("[", "{")):
+        return parse_json(stripped, "inline matrix")
+    if ";" in stripped:
+        return parse_text(stripped, "inline matrix", separator=";")
+    raise InputError(f"{spec}: no such file (inline matrices look like '[[1,2],[3,4]]' or '1 2; 3 4')")
+
+
+__all__ = ["MAX_DIM", "MAX_ENTRIES", "MAX_FILE_BYTES", "exact_json_loads",
+           "matrix_from_json_value", "parse_json", "parse_matrix_market",
+           "parse_text", "read_matrix"]

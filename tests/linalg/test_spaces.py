@@ -1,0 +1,76 @@
+"""Both engines agree, and the subspace operations satisfy their definitions."""
+
+import random
+
+import pytest
+
+from conftest import EDGE_CASES, brute_rank, low_rank
+from exactopen.errors import InputError
+from exactopen.linalg import (FLINT, SYMPY, Engine, Matrix, column_space, intersection,
+                              left_null_space, null_space, rank, rref, subspace_sum)
+
+
+def test_backends_agree_on_edge_cases(edge_matrix):
+    A = edge_matrix
+    flint_r, sympy_r = rank(A, FLINT), rank(A, SYMPY)
+    assert flint_r == sympy_r == brute_rank(A)
+    assert rref(A, FLINT) == rref(A, SYMPY)
+    for backend in (FLINT, SYMPY):
+        K = null_space(A, backend)
+        assert K.shape == (A.ncols, A.ncols - flint_r)
+        assert (A @ K).is_zero()
+        assert rank(K, backend) == K.ncols
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_backends_agree_on_random_low_rank(seed):
+    rng = random.Random(seed)
+    m, n = rng.randint(1, 40), rng.randint(1, 40)
+    r = rng.randint(0, min(m, n))
+    A = low_rank(rng, m, n, r)
+    B = low_rank(rng, m, rng.randint(1, 12), rng.randint(0, min(m, 6)))
+    results = {}
+    for backend in (FLINT, SYMPY):
+        U, V = column_space(A, backend), column_space(B, backend)
+        results[backend.name] = (rank(A, backend), null_space(A, backend).ncols,
+                            left_null_space(A, backend).ncols,
+                            intersection(U, V, backend).ncols, subspace_sum(U, V, backend).ncols)
+    assert results["flint"] == results["sympy"]
+    ra, nullity, left, inter, total = results["flint"]
+    assert ra <= r and nullity == n - ra and left == m - ra
+    # dim(U ∩ V) + dim(U + V) = dim U + dim V
+    assert inter + total == ra + rank(B)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_intersection_vectors_lie_in_both_spaces(seed):
+    rng = random.Random(100 + seed)
+    n = rng.randint(2, 8)
+    U = low_rank(rng, n, rng.randint(1, n), rng.randint(1, n))
+    V = low_rank(rng, n, rng.randint(1, n), rng.randint(1, n))
+    for backend in (FLINT, SYMPY):
+        W = intersection(U, V, backend)
+        for j in range(W.ncols):
+            w = W.submatrix(range(n), [j])
+            assert rank(Matrix.hstack(U, w)) == rank(U)
+            assert rank(Matrix.hstack(V, w)) == rank(V)
+
+
+def test_matrix_is_immutable_and_refuses_floats():
+    A = Matrix([[1, 2], [3, 4]])
+    copy = A.to_flint()
+    copy[0, 0] = 99
+    assert A[0, 0] == 1
+    with pytest.raises(InputError, match="exact_floats=True"):
+        Matrix([[0.1]])
+    assert Matrix([[0.5]], exact_floats=True)[0, 0] * 2 == 1
+    with pytest.raises(InputError, match="ragged"):
+        Matrix([[1, 2], [3]])
+    with pytest.raises(InputError, match="unknown engine"):
+        rank(A, Engine("numpy"))
+
+
+def test_edge_table_covers_the_required_cases():
+    names = set(EDGE_CASES)
+    assert {"0x3", "3x0", "1x1", "zero 3x4", "identity 4", "full rank 3x3", "rank 1",
+            "huge entries", "rational"} <= names
