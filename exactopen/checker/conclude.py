@@ -140,6 +140,7 @@ def network_openness(env, claim, cert):
         _need(number(act["slope"], "claim.activation.slope") > 0, "Lemma 3",
               "a positive slope (strictly monotone)", act["slope"])
     samples = env.network.samples
+    _need(samples is not None, "Lemma 3", "the data X in the claim (F_1 = sigma(W1 X))")
     _need(env.lower.get("X", 0) >= samples, "Lemma 3", f"X of full column rank {samples}")
     for i in range(1, h + 1):
         _need(env.lower.get(f"W{i}", 0) >= d[i], "Lemma 3", f"W{i} of full row rank {d[i]}",

@@ -52,7 +52,7 @@ class Network:
 
     def __init__(self, widths, X, Y, weights):
         self.widths, self.X, self.Y, self.w = widths, X, Y, weights
-        self.samples = len(X[0]) if X else 0
+        self.samples = (len(X[0]) if X else 0) if X is not None else None  # None: no data
         self.parameters = sum(a * b for a, b in zip(widths, widths[1:]))
 
     def product(self, layers):

@@ -487,17 +487,14 @@ def cost_scan(plan, step, where):
     plan.charge(m * n, where)
 
 
-def _network(plan, where):
-    if plan.network is None:
-        raise Malformed(f"{where}: network rules need a network claim")
-    return plan.network
-
-
 def _network_cost(ops):
+    """The cost of a network rule: its matrices' decoding and ``100 ops(widths, N, degree)``."""
     def cost(plan, step, where):
-        d, samples = _network(plan, where)
-        for key in ("value", "lower", "inverse"):
-            if key in step and key != "value":
+        if plan.network is None or (plan.network[1] is None and step["rule"] != "point"):
+            raise Malformed(f"{where}: {step['rule']} needs a network claim with X, Y and weights")
+        d, samples = plan.network
+        for key in ("lower", "inverse"):
+            if key in step:
                 plan.matrix_field(step[key], where)
         curve = step.get("curve") or ([step["direction"]] if "direction" in step else
                                       [step["layers"]] if "layers" in step else [])

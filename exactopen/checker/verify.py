@@ -58,7 +58,8 @@ def _words(mat):
 
 
 def _load_network(env, plan, source, obj):
-    net = fields(obj, "claim.network", ("widths", "layers", "X", "Y", "weights"))
+    """Widths and layers; the data X, Y, weights (all three, or none for Lemma 7 alone)."""
+    net = fields(obj, "claim.network", ("widths", "layers"), ("X", "Y", "weights"))
     d = net["widths"]
     if not isinstance(d, list) or len(d) < 2:
         raise Malformed("claim.network.widths: expected at least two widths")
@@ -71,16 +72,22 @@ def _load_network(env, plan, source, obj):
         if (w.m, w.n) != (d[i + 1], d[i]):
             raise Malformed(f"claim.network.layers[{i}]: expected {d[i + 1]} x {d[i]}")
         env.define(f"W{i + 1}", w, 0)
-    x, y, wt = (source.matrix(net[k], f"claim.network.{k}") for k in ("X", "Y", "weights"))
-    if x.m != d[0] or (y.m, y.n) != (d[-1], x.n) or (wt.m, wt.n) != (d[-1], x.n):
-        raise Malformed("claim.network: X must be d0 x N, Y and weights d_h x N")
-    if any(v <= 0 for row in wt.rows for v in row):
-        raise Malformed("claim.network.weights: weights must be positive")
-    env.define("X", x, 0)
-    env.define("Y", y, 0)
-    env.network = Network(d, x.fractions(), y.fractions(), wt.fractions())
+    data = [k for k in ("X", "Y", "weights") if k in net]
+    if data and len(data) != 3:
+        raise Malformed("claim.network: give X, Y and weights together, or none of them")
+    if data:
+        x, y, wt = (source.matrix(net[k], f"claim.network.{k}") for k in data)
+        if x.m != d[0] or (y.m, y.n) != (d[-1], x.n) or (wt.m, wt.n) != (d[-1], x.n):
+            raise Malformed("claim.network: X must be d0 x N, Y and weights d_h x N")
+        if any(v <= 0 for row in wt.rows for v in row):
+            raise Malformed("claim.network.weights: weights must be positive")
+        env.define("X", x, 0)
+        env.define("Y", y, 0)
+        env.network = Network(d, x.fractions(), y.fractions(), wt.fractions())
+    else:
+        env.network = Network(d, None, None, None)
     env.define("W", [env.matrices[f"W{i + 1}"].fractions() for i in range(len(d) - 1)], 0, points=True)
-    plan.network = (d, x.n)
+    plan.network = (d, env.network.samples)
     plan.points.add("W")
 
 
