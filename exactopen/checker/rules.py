@@ -25,10 +25,16 @@ NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 
 
 class Product:
-    """A product of named matrices, evaluated only as far as a rule needs it."""
+    """A product of named matrices, evaluated only as far as a rule needs it.
+
+    ``value`` is the whole product once a rule has needed it (then later rules
+    use it as one matrix, as the plan counts them); it stays a Product, so the
+    conclusion still sees its factors.
+    """
 
     def __init__(self, factors):
         self.factors, self.m, self.n = factors, factors[0].m, factors[-1].n
+        self.value = None
 
 
 class Env:
@@ -64,13 +70,17 @@ class Env:
     def get(self, name, step):
         """The named matrix, a product evaluated in full (and kept)."""
         value = self.lookup(name, step)
-        if isinstance(value, Product):
-            value = self.matrices[name] = arith.chain(value.factors, self.accel)
-        return value
+        if not isinstance(value, Product):
+            return value
+        if value.value is None:
+            value.value = arith.chain(value.factors, self.accel)
+        return value.value
 
     def block(self, name, step, rows, cols):
         """``A[rows, cols]`` of a named matrix; of a product, from its factors' rows and columns."""
         value = self.lookup(name, step)
+        if isinstance(value, Product) and value.value is not None:
+            value = value.value
         if not isinstance(value, Product):
             return arith.take(value, rows, cols)
         f = value.factors
@@ -127,7 +137,9 @@ def rule_product(env, step):
         if factors and factors[-1].n != value.m:
             _shape_error(step, f"cannot multiply {factors[-1].m} x {factors[-1].n} by "
                                f"{value.m} x {value.n}")
-        factors += value.factors if isinstance(value, Product) else [value]
+        if isinstance(value, Product):
+            value = value.factors if value.value is None else [value.value]
+        factors += value if isinstance(value, list) else [value]
     env.define("*".join(_operand_name(n) for n in names), Product(factors), step["id"])
 
 
