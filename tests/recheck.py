@@ -27,9 +27,16 @@ def _product_name(names):
 def openness_evidence_holds(cert) -> bool:
     """Every step's fact holds and the stated verdict and conditions are right."""
     env = {"W1": _mat(cert["claim"]["W1"]), "W2": _mat(cert["claim"]["W2"])}
+    basis = {}  # name -> (rows, cols) of its rank step's minor, in the matrix's orientation
     for step in cert["steps"]:
         rule = step["rule"]
-        if rule == "matrix":
+        if rule == "core":
+            a, b = step["factors"]
+            rows, cols = basis[a][0], basis[b][1]
+            A, B = env[a], env[b]
+            env[f"core({_product_name([a, b])})"] = \
+                A.submatrix(rows, range(A.ncols)) @ B.submatrix(range(B.nrows), cols)
+        elif rule == "matrix":
             env[step["name"]] = _mat(step["value"])
         elif rule == "product":
             acc = env[step["factors"][0]]
@@ -53,6 +60,10 @@ def openness_evidence_holds(cert) -> bool:
         elif rule == "rank":
             A = env[step["matrix"]]
             if brute_rank(A) != step["rank"]:
+                return False
+            rows, cols = step["rows"], step["cols"]
+            basis[step["matrix"]] = (cols, rows) if step["transposed"] else (rows, cols)
+            if brute_rank((A.T if step["transposed"] else A).submatrix(rows, cols)) != len(rows):
                 return False
     W1, W2 = env["W1"], env["W2"]
     m, k, n = W1.nrows, W1.ncols, W2.ncols

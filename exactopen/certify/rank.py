@@ -43,7 +43,8 @@ def add_rank_step(proof: Proof, name: str, A: Matrix, engine: Engine = FLINT) ->
     ev = rank_evidence(A, exact=engine.exact)
     oriented = A.T if ev.transposed else A
     free = oriented.ncols - ev.rank
-    proof.add("rank", reads=[name], matrix=name, rank=ev.rank, transposed=ev.transposed,
+    proof.add("rank", reads=[name], defines=[f"rank({name})"], matrix=name, rank=ev.rank,
+              transposed=ev.transposed,
               rows=list(ev.rows), cols=list(ev.cols),
               **minor_evidence(oriented, ev.rows, ev.cols),
               kernel={"pivot_part": encode_matrix(ev.kernel_pivot_part, ncols=free),

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 FORMAT = "exactopen-certificate"
 #: Versions this checker reads, and the one the generator writes.
-VERSIONS = (1,)
-VERSION = 1
+VERSIONS = (1, 2)
+VERSION = 2
 
 #: The prime of determinant residues and minor inverses: 2^61 - 1.
 PRIME = (1 << 61) - 1

@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import zipfile
+from dataclasses import dataclass
 
 import flint
 import numpy as np
@@ -49,6 +50,16 @@ _SAFETENSORS = {"I8": "i1", "I16": "<i2", "I32": "<i4", "I64": "<i8", "U8": "u1"
 _KINDS = {("i", 1), ("i", 2), ("i", 4), ("i", 8), ("u", 1), ("u", 2), ("u", 4), ("u", 8),
           ("f", 2), ("f", 4), ("f", 8)}
 _NPY_MAGIC, _ZIP_MAGICS = b"\x93NUMPY", (b"PK\x03\x04", b"PK\x05\x06")
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    """Where a matrix came from: the tensor ``name`` of the weight file ``path`` (its
+    transpose when ``transpose``)."""
+
+    path: str
+    name: str
+    transpose: bool = False
 
 
 def file_sha256(path) -> str:

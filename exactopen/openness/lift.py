@@ -126,10 +126,10 @@ def _lift_behrends(report: OpennessReport, target: Matrix, delta_squared) -> tup
     use_a = report.conditions["A"] and (rank(W1) == m or not (report.conditions["B"]
                                                              and rank(W2) == n))
     if use_a:
-        A = _full_row_rank_perturbation(W1, report.T1, delta_squared)
+        A = _full_row_rank_perturbation(W1, report.T1.matrix, delta_squared)
         right_inverse = A.T @ (A @ A.T).inv()
         return A, W2 + right_inverse @ D
-    B = _full_row_rank_perturbation(W2.T, report.T2.T, delta_squared).T
+    B = _full_row_rank_perturbation(W2.T, report.T2.matrix.T, delta_squared).T
     left_inverse = (B.T @ B).inv() @ B.T
     return W1 + D @ left_inverse, B
 

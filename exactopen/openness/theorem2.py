@@ -8,9 +8,13 @@ rank(W1 W2)``:
 * ``k >= min(m, n)`` (Behrends): (A) ``m + r2 <= k + r12`` or
   (B) ``n + r1 <= k + r12``.
 
-:func:`analyze` computes every condition by separate routes (ranks;
-explicit intersection bases; witness construction) and raises
-:class:`~exactopen.errors.InternalError` if they disagree.
+:func:`analyze` never forms the m x n product: ``r12`` is the rank of the
+core ``W1[I, :] W2[:, J]`` (r1 x r2, with ``I`` rows of a basis of W1's row
+space and ``J`` columns of a basis of C(W2)), and every other computation is
+on the factors or on subspaces of Q^k.  Each condition is computed by
+separate routes (the core's rank; explicit intersection bases in Q^k;
+witness construction) and :class:`~exactopen.errors.InternalError` is
+raised if they disagree.
 
 Examples
 --------
@@ -26,32 +30,35 @@ from dataclasses import dataclass
 
 from ..errors import InputError, InternalError
 from ..linalg import FLINT, Engine, Matrix, column_space, intersection, left_null_space, null_space, rank
-from .witnesses import intersection_vector, perturbation_T1, product_vanishes
+from .witnesses import (Perturbation, intersection_vector, perturbation_T1, pivot_columns,
+                        pivot_rows, product_vanishes)
 
 
 @dataclass
 class OpennessReport:
-    """Everything exactopen knows about (W1, W2); witnesses are verified."""
+    """Everything exactopen knows about (W1, W2); witnesses are verified.
+
+    ``T1`` / ``T2`` are the witnesses of a true (i)/(A) and (ii)/(B), None
+    where the condition fails; a witness with ``left is None`` is ``T = 0``
+    (the factor already has the rank asked for), otherwise ``T = left right``.
+    """
 
     W1: Matrix
     W2: Matrix
-    Z: Matrix                    # W1 W2 (kept: its rank evidence is cached on it)
     setting: str                 # "theorem-2" or "behrends"
     r1: int
     r2: int
-    r12: int
+    r12: int                     # rank of the core W1[I, :] W2[:, J], = rank(W1 W2)
     dim_iii: int                 # dim N(W1) ∩ C(W2), from explicit bases
     dim_iv: int                  # dim N(W2^T) ∩ C(W1^T)
     conditions: dict
     locally_open: bool
     max_rank_T1: int             # max rank(W1 + T1) over T1 W2 = 0
     max_rank_T2: int             # max rank(W2 + T2) over W1 T2 = 0
-    T1: Matrix | None = None
-    T2: Matrix | None = None
+    T1: Perturbation | None = None
+    T2: Perturbation | None = None
     u: Matrix | None = None      # W2 u != 0, W1 W2 u = 0
     y: Matrix | None = None      # y W1 != 0, y W1 W2 = 0
-    W1_plus_T1: Matrix | None = None
-    W2_plus_T2: Matrix | None = None
     engine: Engine = FLINT
 
     @property
@@ -64,6 +71,25 @@ def _require(ok: bool, what: str) -> None:
         raise InternalError(f"independent routes disagree: {what}")
 
 
+def core(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> Matrix:
+    """``W1[I, :] W2[:, J]`` (r1 x r2): ``I`` rows spanning W1's row space, ``J`` columns
+    spanning C(W2).  ``W1 = C W1[I, :]`` and ``W2 = W2[:, J] D`` with C of full column
+    rank and D of full row rank, so ``W1 W2 = C core D`` has the core's rank."""
+    I, J = pivot_rows(W1, engine), pivot_columns(W2, engine)
+    return W1.submatrix(I, range(W1.ncols)) @ W2.submatrix(range(W2.nrows), J)
+
+
+def _check_witness(W: Matrix, other: Matrix, witness: Perturbation, target: int, left: bool,
+                   engine: Engine) -> bool:
+    """``T other = 0`` (``other T = 0`` when not ``left``) and ``rank(W + T) >= target``."""
+    if witness.left is not None:
+        vanishes = product_vanishes(witness.right, other, engine) if left else \
+            product_vanishes(other, witness.left, engine)
+        if not vanishes or witness.total != W + witness.matrix:
+            return False
+    return rank(witness.total, engine) >= target
+
+
 def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
     """Decide local openness at (W1, W2) and build verified witnesses.
 
@@ -72,7 +98,7 @@ def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
     InputError
         If the inner dimensions differ or a factor is empty where a shape is needed.
     InternalError
-        If two routes (ranks, intersection bases, witnesses) disagree.
+        If two routes (the core's rank, intersection bases, witnesses) disagree.
     """
     m, k = W1.shape
     k2, n = W2.shape
@@ -80,8 +106,9 @@ def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
         raise InputError(f"W1 is {m} x {k} but W2 is {k2} x {n}: the inner dimensions differ")
     if min(m, k, n) == 0:
         raise InputError(f"empty factor: W1 is {m} x {k}, W2 is {k2} x {n}")
-    Z = W1 @ W2
-    r1, r2, r12 = rank(W1, engine), rank(W2, engine), rank(Z, engine)
+    r1, r2 = rank(W1, engine), rank(W2, engine)
+    r12 = rank(core(W1, W2, engine), engine)
+    # a second route, in Q^k: explicit bases of the two intersections
     dim_iii = intersection(null_space(W1, engine), column_space(W2, engine), engine).ncols
     dim_iv = intersection(left_null_space(W2, engine), column_space(W1.T, engine), engine).ncols
     _require(dim_iii == r2 - r12, f"dim N(W1) ∩ C(W2) = {dim_iii}, r2 - r12 = {r2 - r12}")
@@ -91,18 +118,15 @@ def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
         setting, target1, target2 = "theorem-2", k, k
     else:
         setting, target1, target2 = "behrends", m, n
-    found1 = perturbation_T1(W1, W2, target1, engine)
+    T1 = perturbation_T1(W1, W2, target1, engine)
     found2 = perturbation_T1(W2.T, W1.T, target2, engine)
-    T1, sum1 = found1 if found1 else (None, None)
-    T2, sum2 = (found2[0].T, W2 + found2[0].T) if found2 else (None, None)
+    T2 = found2.transposed() if found2 else None
     _require((T1 is not None) == (max1 >= target1), f"T1 witness vs max rank {max1}")
     _require((T2 is not None) == (max2 >= target2), f"T2 witness vs max rank {max2}")
     if T1 is not None:
-        _require(product_vanishes(T1, W2, engine) and rank(sum1, engine) >= target1,
-                 "T1 witness check")
+        _require(_check_witness(W1, W2, T1, target1, True, engine), "T1 witness check")
     if T2 is not None:
-        _require(product_vanishes(W1, T2, engine) and rank(sum2, engine) >= target2,
-                 "T2 witness check")
+        _require(_check_witness(W2, W1, T2, target2, False, engine), "T2 witness check")
     if setting == "theorem-2":
         conditions = {"i": T1 is not None, "ii": T2 is not None, "iii": dim_iii == 0,
                       "iv": dim_iv == 0, "v": r1 == r2 == r12}
@@ -116,16 +140,16 @@ def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
         _require(conditions["A"] == (m + r2 <= k + r12), "(A) rank form")
         _require(conditions["B"] == (n + r1 <= k + r12), "(B) rank form")
         is_open = conditions["A"] or conditions["B"]
-    report = OpennessReport(W1, W2, Z, setting, r1, r2, r12, dim_iii, dim_iv, conditions, is_open,
-                            max1, max2, T1, T2, W1_plus_T1=sum1, W2_plus_T2=sum2,
-                            engine=engine)
+    report = OpennessReport(W1, W2, setting, r1, r2, r12, dim_iii, dim_iv, conditions, is_open,
+                            max1, max2, T1, T2, engine=engine)
     if setting == "theorem-2":
         if not conditions["iii"]:
             report.u = intersection_vector(W1, W2, engine)
-            _require(report.u is not None, "vector of N(W1) ∩ C(W2)")
+            _require(report.u is not None and product_vanishes(W1, W2 @ report.u, engine),
+                     "vector of N(W1) ∩ C(W2)")
         if not conditions["iv"]:
             yt = intersection_vector(W2.T, W1.T, engine)
-            _require(yt is not None, "vector of N(W2^T) ∩ C(W1^T)")
+            _require(yt is not None and product_vanishes(yt.T @ W1, W2, engine),
+                     "vector of N(W2^T) ∩ C(W1^T)")
             report.y = yt.T
     return report
-

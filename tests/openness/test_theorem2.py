@@ -142,7 +142,15 @@ def test_witnesses_prefer_small_integers():
     report = analyze(Matrix([[1, 0], [0, 0], [0, 0]]), Matrix([[1, 0, 0], [0, 0, 0]]))
     assert report.locally_open
     for T in (report.T1, report.T2):
-        assert all(x.denominator == 1 and abs(x) <= 1 for row in T.tolist() for x in row)
+        for factor in (T.left, T.right):
+            assert all(x.denominator == 1 and abs(x) <= 1 for row in factor.tolist() for x in row)
+    assert (report.T1.right @ report.W2).is_zero() and (report.W1 @ report.T2.left).is_zero()
+
+
+def test_no_perturbation_when_the_factor_has_the_rank_already():
+    report = analyze(Matrix([[1, 0], [0, 1], [1, 1]]), Matrix([[1, 0, 1], [0, 1, 1]]))
+    assert report.T1.left is None and report.T2.left is None
+    assert report.T1.matrix.is_zero() and report.T1.total == report.W1
 
 
 def test_shape_errors():

@@ -113,4 +113,4 @@ def test_explain_renders_every_rule_and_evidence_form():
             seen_rules.add(step["rule"])
             seen_forms.update(k for k in ("det_residue", "inverse", "transposed") if step.get(k))
     assert {"det_residue", "inverse", "transposed"} <= seen_forms
-    assert seen_rules == set(RULES) - {"core"}, set(RULES) - seen_rules
+    assert seen_rules == set(RULES), set(RULES) - seen_rules

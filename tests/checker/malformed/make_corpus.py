@@ -25,8 +25,8 @@ def main():
         change(d)
         corpus[name] = json.dumps(d, indent=1, sort_keys=True)
 
-    variant("2-unknown-version", lambda d: d.update(version=2))
-    variant("2-version-as-string", lambda d: d.update(version="1"))
+    variant("2-unknown-version", lambda d: d.update(version=3))
+    variant("2-version-as-string", lambda d: d.update(version="2"))
     variant("2-wrong-format", lambda d: d.update(format="something-else"))
     variant("2-extra-top-field", lambda d: d.update(comment="hello"))
     variant("2-extra-step-field", lambda d: d["steps"][0].update(note="x"))
@@ -48,8 +48,8 @@ def main():
     variant("3-huge-digit-string", lambda d: d["claim"]["W1"]["rows"][0].__setitem__(0, "9" * 25000))
     variant("3-huge-shape", lambda d: d["claim"]["W1"].update(shape=[200000, 1]))
     corpus["2-duplicate-keys"] = text.replace('"format":', '"verdict": "locally-open",\n "format":', 1)
-    corpus["2-float"] = text.replace('"version": 1', '"version": 1.0', 1)
-    corpus["2-nan"] = text.replace('"version": 1', '"version": NaN', 1)
+    corpus["2-float"] = text.replace('"version": 2', '"version": 2.0', 1)
+    corpus["2-nan"] = text.replace('"version": 2', '"version": NaN', 1)
     for name in list(HERE.glob("*.json")):
         name.unlink()
     for name, body in corpus.items():
