@@ -1,0 +1,404 @@
+"""Exact gradients and Hessians of network losses from the structure of the product.
+
+For ``L(W) = 1/2 sum_ij w_ij ((W_h ... W_1 X - Y)_ij)^2`` write, for layer i
+(1-based), ``A_i = W_h ... W_{i+1}``, ``B_i = W_{i-1} ... W_1``, ``C_i = B_i X``,
+``R = F X - Y`` and ``S = w o R``.  Then
+
+* the gradient of layer i is ``A_i^T S X^T B_i^T``;
+* the Jacobian of ``vec(F X)`` (row-major) in the entries of ``W_i`` (row-major)
+  is ``kron(A_i, C_i^T)``; stacking the layers gives ``J`` and the
+  Gauss-Newton part of the Hessian is the single product ``J^T diag(w) J``;
+* for layers ``i > j`` the product has the mixed second derivative
+  ``A_i E_pq M_ij E_rt B_j`` with ``M_ij = W_{i-1} ... W_{j+1}``, so the
+  residual adds ``M_ij[q, r] * (A_i^T S X^T B_j^T)[p, t]`` at
+  ``((i, p, q), (j, r, t))`` and at its mirror.
+
+The same is done for the chart of rank-r matrices ``Z' = Z'[:,J] Z'[I,J]^-1
+Z'[I,:]``: with ``P = Z[:,J] A^-1``, ``Q = A^-1 Z[I,:]`` (``A = Z[I,J]``) and a
+direction ``V``, ``U = V[:,J] - P V[I,J]`` and ``T = V[I,:] - V[I,J] Q``, the
+first two Taylor coefficients of the chart are ``U Q + P V[I,:]`` and
+``U A^-1 T``.
+
+Everything is computed with python-flint integer matrices and one common
+denominator per matrix; the parameter order is that of
+:meth:`LinearNetwork.parameters` (layer 1..h, entries row-major) and of
+:func:`exactopen.networks.derivatives.chart_parameters`.  The ``*_flint``
+functions return ``fmpq_mat`` objects, :func:`integer_hessian` an integer
+matrix and a denominator (for :mod:`exactopen.networks.symmetric`); the
+others return Fractions exactly like :mod:`exactopen.networks.derivatives`.
+
+Cost: the Jacobian has ``d_h N`` rows and ``P`` columns (P parameters), so the
+Gauss-Newton product is ``O(P^2 d_h N)`` operations inside FLINT; the
+curvature blocks cost ``O(P^2)`` Python multiplications of small integers.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import lcm
+
+import flint
+
+from ..linalg import Matrix
+from .model import LinearNetwork
+
+
+# -- small helpers -------------------------------------------------------------
+
+def _mul(a, b):
+    """FLINT product that also handles an empty inner dimension."""
+    if a.ncols() == 0 or a.nrows() == 0 or b.ncols() == 0:
+        return type(a)(a.nrows(), b.ncols())
+    return a * b
+
+
+def _eye(n: int) -> flint.fmpq_mat:
+    m = flint.fmpq_mat(n, n)
+    for i in range(n):
+        m[i, i] = 1
+    return m
+
+
+def _ints(M: flint.fmpq_mat) -> tuple[list[list[int]], int]:
+    """An ``fmpq_mat`` as integer rows and one common denominator."""
+    num, den = M.numer_denom()
+    return _zrows(num), int(den)
+
+
+def _zrows(M: flint.fmpz_mat) -> list[list[int]]:
+    return [[int(x) for x in row] for row in M.tolist()]
+
+
+def _fractions_from_integers(num: flint.fmpz_mat, den: int) -> list[list[Fraction]]:
+    n = num.ncols()
+    flat = num.entries()
+    return [[Fraction(int(x), den) for x in flat[i * n:(i + 1) * n]] for i in range(num.nrows())]
+
+
+def _to_fmpq(num: flint.fmpz_mat, den: int) -> flint.fmpq_mat:
+    q = flint.fmpq_mat(num)
+    return q if den == 1 else q / den
+
+
+def _fraction(x) -> Fraction:
+    return Fraction(int(x.p), int(x.q))
+
+
+def _column_to_list(v: flint.fmpq_mat) -> list[Fraction]:
+    return [_fraction(x) for x in v.entries()]
+
+
+def _matrix_to_lists(H: flint.fmpq_mat) -> list[list[Fraction]]:
+    n = H.ncols()
+    flat = [_fraction(x) for x in H.entries()]
+    return [flat[i * n:(i + 1) * n] for i in range(H.nrows())]
+
+
+def _data(net: LinearNetwork):
+    X, Y, w = net.X.to_flint(), net.Y.to_flint(), net.weights.to_flint()
+    return X, Y, w
+
+
+def _weighted_residual(F: flint.fmpq_mat, X, Y, w) -> flint.fmpq_mat:
+    R = _mul(F, X) - Y
+    S = flint.fmpq_mat(R.nrows(), R.ncols())
+    for i in range(R.nrows()):
+        for j in range(R.ncols()):
+            r = R[i, j]
+            if r:
+                S[i, j] = w[i, j] * r
+    return S
+
+
+class _Structure:
+    """Partial products of a network: ``after[i] = A`` and ``before[i] = B`` of layer i."""
+
+    def __init__(self, net: LinearNetwork):
+        d, h = net.widths, net.depth
+        self.widths, self.depth = d, h
+        self.layers = [W.to_flint() for W in net.layers]
+        before = [_eye(d[0])]
+        for i in range(h):
+            before.append(_mul(self.layers[i], before[-1]))
+        after = [_eye(d[h])]
+        for i in range(h - 1, -1, -1):
+            after.append(_mul(after[-1], self.layers[i]))
+        after.reverse()
+        self.before = before        # before[i] = W_i ... W_1 (1-based W), d_i x d_0
+        self.after = after          # after[i] = W_h ... W_{i+1}, d_h x d_i
+        self.X, self.Y, self.w = _data(net)
+        self.S = _weighted_residual(before[-1], self.X, self.Y, self.w)
+        self.SXt = _mul(self.S, self.X.transpose())
+        sizes = [d[i + 1] * d[i] for i in range(h)]
+        self.offsets = [sum(sizes[:i]) for i in range(h + 1)]
+        self.size = self.offsets[-1]
+
+    def A(self, i):  # 0-based layer i: A = W_h ... W_{i+2} (1-based), d_h x d_{i+1}
+        return self.after[i + 1]
+
+    def B(self, i):  # 0-based layer i: B = W_i ... W_1 (1-based), d_i x d_0
+        return self.before[i]
+
+
+# -- networks ----------------------------------------------------------------------
+
+def _gradient_column(st: _Structure) -> flint.fmpq_mat:
+    g = flint.fmpq_mat(st.size, 1)
+    k = 0
+    for i in range(st.depth):
+        G = _mul(_mul(st.A(i).transpose(), st.SXt), st.B(i).transpose())
+        for x in G.entries():
+            if x:
+                g[k, 0] = x
+            k += 1
+    return g
+
+
+def gradient_flint(net: LinearNetwork) -> flint.fmpq_mat:
+    """The gradient as a ``P x 1`` ``fmpq_mat`` (parameter order)."""
+    return _gradient_column(_Structure(net))
+
+
+def gradient(net: LinearNetwork) -> list[Fraction]:
+    """Exact gradient (flat, in :meth:`LinearNetwork.parameters` order)."""
+    return _column_to_list(gradient_flint(net))
+
+
+def _mode(values: list[int]) -> tuple[int, int]:
+    """The most frequent value and how often it occurs."""
+    counts: dict[int, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(counts.items(), key=lambda kv: kv[1]) if counts else (0, 0)
+
+
+def _hessian_parts(st: _Structure):
+    """The pieces of the Hessian over integers.
+
+    With ``A_i = An_i / a`` and ``C_i = Cn_i / c`` (common denominators ``a``, ``c``)
+    and integer weights ``w = wn / dw`` split as ``wn = w0 + E`` (``w0`` the most
+    frequent value when it covers at least half of the entries, else 0):
+
+    * ``w0 J^T J`` has the Kronecker blocks ``w0 kron(An_i^T An_j, Cn_i Cn_j^T)``;
+    * ``J_E^T diag(E) J_E`` is one FLINT product over the rows of J where E != 0;
+    * the residual's blocks ``M_ij[q, r] N_ij[p, t]`` (``i > j``) and their mirrors.
+
+    Returns ``(flat, E_part, den)``: ``Hessian = (fmpz_mat(P, P, flat) + E_part) / den``.
+    """
+    d, h, P = st.widths, st.depth, st.size
+    N = st.X.ncols()
+    As, Cs = [], []
+    for i in range(h):
+        As.append(st.A(i).numer_denom())
+        Cs.append(_mul(st.B(i), st.X).numer_denom())
+    a = lcm(*(int(x[1]) for x in As))
+    c = lcm(*(int(x[1]) for x in Cs))
+    As = [An * (a // int(da)) if a != int(da) else An for An, da in As]
+    Cs = [Cn * (c // int(dc)) if c != int(dc) else Cn for Cn, dc in Cs]
+    wn, dw = _ints(st.w)
+    flat_w = [x for row in wn for x in row]
+    w0, count = _mode(flat_w)
+    if 2 * count < len(flat_w):
+        w0 = 0
+    gn_den = a * a * c * c * dw
+    # the residual's blocks, each over its own denominator
+    pieces = []
+    for j in range(h):
+        mid = _eye(d[j + 1])                      # M_ij for i = j + 1
+        Bjt = st.B(j).transpose()
+        for i in range(j + 1, h):
+            if i > j + 1:
+                mid = _mul(st.layers[i - 1], mid)  # W_i ... W_{j+2} (1-based), d_i x d_{j+1}
+            if not any(mid.entries()):
+                continue
+            Nij = _mul(_mul(st.A(i).transpose(), st.SXt), Bjt)   # d_{i+1} x d_j
+            if not any(Nij.entries()):
+                continue
+            Mn, dm = _ints(mid)
+            Nn, dn = _ints(Nij)
+            pieces.append((i, j, Mn, Nn, dm * dn))
+    den = lcm(gn_den, *(piece[-1] for piece in pieces))
+    flat = [0] * (P * P)
+    off = st.offsets
+    if w0:
+        s = w0 * (den // gn_den)
+        for i in range(h):
+            Ait = As[i].transpose()
+            for j in range(h):
+                G1 = _zrows(_mul(Ait, As[j]))              # d_{i+1} x d_{j+1}
+                G2 = _zrows(_mul(Cs[i], Cs[j].transpose()))  # d_i x d_j
+                if s != 1:
+                    G1 = [[x * s for x in row] for row in G1]
+                width = d[j + 1] * d[j]
+                for p, G1p in enumerate(G1):
+                    if not any(G1p):
+                        continue
+                    for q, G2q in enumerate(G2):
+                        start = (off[i] + p * d[i] + q) * P + off[j]
+                        flat[start:start + width] = [g * x for g in G1p for x in G2q]
+    for i, j, Mn, Nn, pden in pieces:
+        s = den // pden
+        if s != 1:
+            Nn = [[x * s for x in row] for row in Nn]
+        width_j, width_i = d[j + 1] * d[j], d[i + 1] * d[i]
+        for p, Np in enumerate(Nn):           # rows (i, p, q), columns (j, r, t)
+            if not any(Np):
+                continue
+            for q, Mq in enumerate(Mn):
+                if not any(Mq):
+                    continue
+                start = (off[i] + p * d[i] + q) * P + off[j]
+                seg = [m * x for m in Mq for x in Np]
+                flat[start:start + width_j] = [u + v for u, v in zip(flat[start:start + width_j], seg)]
+        Ncols, Mcols = list(zip(*Nn)), list(zip(*Mn))
+        for r, Mr in enumerate(Mcols):        # rows (j, r, t), columns (i, p, q)
+            if not any(Mr):
+                continue
+            for t, Nt in enumerate(Ncols):
+                if not any(Nt):
+                    continue
+                start = (off[j] + r * d[j] + t) * P + off[i]
+                seg = [x * m for x in Nt for m in Mr]
+                flat[start:start + width_i] = [u + v for u, v in zip(flat[start:start + width_i], seg)]
+    # the weights that differ from w0: one product over those rows of J
+    E_part = None
+    rows = [(k, l, wn[k][l] - w0) for k in range(d[h]) for l in range(N) if wn[k][l] != w0]
+    if rows and P:
+        Al = [_zrows(An) for An in As]
+        Cl = [list(zip(*_zrows(Cn))) for Cn in Cs]
+        jac, jac_w = [], []
+        for k, l, e in rows:
+            row = [x * y for i in range(h) for x in Al[i][k] for y in Cl[i][l]]
+            jac += row
+            jac_w += [x * e for x in row]
+        J = flint.fmpz_mat(len(rows), P, jac)
+        E_part = J.transpose() * flint.fmpz_mat(len(rows), P, jac_w)
+        if den != gn_den:
+            E_part = E_part * (den // gn_den)
+    return flat, E_part, den
+
+
+def integer_hessian(net: LinearNetwork, structure: _Structure | None = None
+                    ) -> tuple[flint.fmpz_mat, int]:
+    """``(H_num, den)`` with Hessian ``= H_num / den``: an integer ``P x P`` matrix."""
+    st = structure or _Structure(net)
+    P = st.size
+    flat, E_part, den = _hessian_parts(st)
+    num = flint.fmpz_mat(P, P, flat) if P else flint.fmpz_mat(0, 0)
+    if E_part is not None:
+        num = num + E_part
+    return num, den
+
+
+def hessian_flint(net: LinearNetwork) -> flint.fmpq_mat:
+    """The Hessian as an ``fmpq_mat`` (parameter order)."""
+    num, den = integer_hessian(net)
+    return _to_fmpq(num, den)
+
+
+def gradient_and_hessian_flint(net: LinearNetwork) -> tuple[flint.fmpq_mat, flint.fmpq_mat]:
+    """``(gradient (P x 1), Hessian (P x P))`` as ``fmpq_mat``."""
+    st = _Structure(net)
+    num, den = integer_hessian(net, st)
+    return _gradient_column(st), _to_fmpq(num, den)
+
+
+def gradient_and_hessian(net: LinearNetwork):
+    """Exact gradient (flat list of Fractions) and Hessian (list of lists of Fractions);
+    a drop-in replacement for :func:`exactopen.networks.derivatives.gradient_and_hessian`."""
+    st = _Structure(net)
+    num, den = integer_hessian(net, st)
+    return _column_to_list(_gradient_column(st)), _fractions_from_integers(num, den)
+
+
+# -- the chart of rank-r matrices ---------------------------------------------------
+
+def _chart_pieces(net: LinearNetwork, Z: Matrix, rows, cols):
+    """Integer Jacobians of the chart: everything over common denominators."""
+    from .derivatives import chart_parameters
+
+    m, n = Z.shape
+    rows, cols = list(rows), list(cols)
+    r = len(rows)
+    params = chart_parameters(m, n, rows, cols)
+    Zq = Z.to_flint()
+    Ainv = Z.submatrix(rows, cols).to_flint().inv()
+    Pq = _mul(Z.submatrix(range(m), cols).to_flint(), Ainv)     # m x r
+    Qq = _mul(Ainv, Z.submatrix(rows, range(n)).to_flint())     # r x n
+    Pn, dP = _ints(Pq)
+    Qn, dQ = _ints(Qq)
+    row_at = {i: a for a, i in enumerate(rows)}
+    col_at = {j: a for a, j in enumerate(cols)}
+    p = len(params)
+    # phi1(E_ij) = U Q + P V[I,:], over the denominator dP * dQ, as rows (param, k) of
+    # an (p m) x n matrix;  U(E_ij) (m x r) and T(E_ij) (r x n) over dP and dQ.
+    phi = [0] * (p * m * n)
+    U = [0] * (m * r * p)       # rows (k, s), columns params
+    T = [0] * (r * n * p)       # rows (s, l), columns params
+    for a, (i, j) in enumerate(params):
+        base = a * m * n
+        ii, jj = row_at.get(i), col_at.get(j)
+        if jj is not None:                        # U += e_i e_jj^T
+            U[(i * r + jj) * p + a] += dP
+            Qrow = Qn[jj]
+            for l in range(n):
+                phi[base + i * n + l] += dP * Qrow[l]
+        if ii is not None:                        # V[I,:] = e_ii e_j^T; T += e_ii e_j^T
+            T[(ii * n + j) * p + a] += dQ
+            for k in range(m):
+                phi[base + k * n + j] += dQ * Pn[k][ii]
+        if ii is not None and jj is not None:     # U -= P[:,ii] e_jj^T; T -= e_ii Q[jj,:]
+            Qrow = Qn[jj]
+            for k in range(m):
+                pk = Pn[k][ii]
+                if pk:
+                    U[(k * r + jj) * p + a] -= pk
+                    for l in range(n):
+                        phi[base + k * n + l] -= pk * Qrow[l]
+            for l in range(n):
+                T[(ii * n + l) * p + a] -= Qrow[l]
+    return dict(m=m, n=n, r=r, p=p, Zq=Zq, Ainv=Ainv, phi=phi, dphi=dP * dQ,
+                U=flint.fmpz_mat(m * r, p, U) if m * r * p else flint.fmpz_mat(m * r, p), dU=dP,
+                T=flint.fmpz_mat(r * n, p, T) if r * n * p else flint.fmpz_mat(r * n, p), dT=dQ)
+
+
+def chart_gradient_and_hessian_flint(net: LinearNetwork, Z: Matrix, rows, cols):
+    """Gradient (p x 1) and Hessian (p x p) of ``l`` in the chart at ``Z``, as ``fmpq_mat``."""
+    c = _chart_pieces(net, Z, rows, cols)
+    m, n, r, p = c["m"], c["n"], c["r"], c["p"]
+    X, Y, w = _data(net)
+    N = X.ncols()
+    G = _mul(_weighted_residual(c["Zq"], X, Y, w), X.transpose())   # gradient of l at Z, m x n
+    if p == 0:
+        return flint.fmpq_mat(0, 1), flint.fmpq_mat(0, 0)
+    Phi = flint.fmpz_mat(p * m, n, c["phi"]) if m * n else flint.fmpz_mat(p * m, n)
+    # gradient: <G, phi1(e_a)>
+    grad = _mul(flint.fmpq_mat(flint.fmpz_mat(p, m * n, Phi.entries())) if m * n
+                else flint.fmpq_mat(p, 0),
+                flint.fmpq_mat(m * n, 1, G.entries())) / c["dphi"]
+    # Gauss-Newton: rows a of (phi1(e_a) X) flattened (k, l); weights w[k, l]
+    Xn, dX = _ints(X)
+    JX = _mul(Phi, flint.fmpz_mat(Xn) if n and N else flint.fmpz_mat(n, N))   # (p m) x N
+    Jt = flint.fmpz_mat(p, m * N, JX.entries()) if m * N else flint.fmpz_mat(p, 0)
+    wn, dw = _ints(w)
+    flat_w = [x * wn[k][l] for x, (k, l) in
+              zip(Jt.entries(), ((k, l) for _ in range(p) for k in range(m) for l in range(N)))]
+    WJt = flint.fmpz_mat(p, m * N, flat_w) if m * N else flint.fmpz_mat(p, 0)
+    gn = _to_fmpq(_mul(Jt, WJt.transpose()), c["dphi"] ** 2 * dX ** 2 * dw)
+    # curvature: 2 <G, U A^-1 T> = v^T (JU^T K JT + its transpose) v,
+    # K[(k, s), (s', l)] = G[k, l] A^-1[s, s']
+    Gn, dG = _ints(G)
+    An, dA = _ints(c["Ainv"])
+    K = flint.fmpz_mat(m * r, r * n, [Gn[k][l] * An[s][t] for k in range(m) for s in range(r)
+                                      for t in range(r) for l in range(n)]) \
+        if m * r * n else flint.fmpz_mat(m * r, r * n)
+    half = _mul(_mul(c["U"].transpose(), K), c["T"])
+    half = _to_fmpq(half, c["dU"] * c["dT"] * dG * dA)
+    return grad, gn + half + half.transpose()
+
+
+def chart_gradient_and_hessian(net: LinearNetwork, Z: Matrix, rows, cols):
+    """Drop-in replacement for :func:`exactopen.networks.derivatives.chart_gradient_and_hessian`
+    (Fractions, same parameter order)."""
+    g, H = chart_gradient_and_hessian_flint(net, Z, rows, cols)
+    return _column_to_list(g), _matrix_to_lists(H)
