@@ -6,30 +6,36 @@ For ``L(W) = 1/2 sum_ij w_ij ((W_h ... W_1 X - Y)_ij)^2`` write, for layer i
 
 * the gradient of layer i is ``A_i^T S X^T B_i^T``;
 * the Jacobian of ``vec(F X)`` (row-major) in the entries of ``W_i`` (row-major)
-  is ``kron(A_i, C_i^T)``; stacking the layers gives ``J`` and the
-  Gauss-Newton part of the Hessian is the single product ``J^T diag(w) J``;
+  is ``J_i = kron(A_i, C_i^T)``, and the Gauss-Newton part of the Hessian is
+  ``J^T diag(w) J``.  With ``w = w0 + E`` (``w0`` the most frequent weight) its
+  block ``(i, j)`` is ``w0 kron(A_i^T A_j, C_i C_j^T)`` plus one FLINT product
+  ``J_E^T diag(E) J_E`` over the few rows of ``J`` where ``E != 0`` (all rows,
+  when no weight covers half of them);
 * for layers ``i > j`` the product has the mixed second derivative
   ``A_i E_pq M_ij E_rt B_j`` with ``M_ij = W_{i-1} ... W_{j+1}``, so the
   residual adds ``M_ij[q, r] * (A_i^T S X^T B_j^T)[p, t]`` at
   ``((i, p, q), (j, r, t))`` and at its mirror.
 
+The Hessian is assembled as sparse integer rows over one denominator (a
+:class:`~exactopen.networks.symmetric.SparseSymmetric`), touching only the
+non-zero entries of the small factors: the Hessians of the Theorem 8
+constructions, with thousands of parameters, take milliseconds.
+
 The same is done for the chart of rank-r matrices ``Z' = Z'[:,J] Z'[I,J]^-1
 Z'[I,:]``: with ``P = Z[:,J] A^-1``, ``Q = A^-1 Z[I,:]`` (``A = Z[I,J]``) and a
 direction ``V``, ``U = V[:,J] - P V[I,J]`` and ``T = V[I,:] - V[I,J] Q``, the
 first two Taylor coefficients of the chart are ``U Q + P V[I,:]`` and
-``U A^-1 T``.
+``U A^-1 T``; the Jacobians are FLINT integer matrices (dense, so this one is
+``O(p^2 m N)`` inside FLINT for p chart parameters).
 
-Everything is computed with python-flint integer matrices and one common
-denominator per matrix; the parameter order is that of
-:meth:`LinearNetwork.parameters` (layer 1..h, entries row-major) and of
+Parameter order: that of :meth:`LinearNetwork.parameters` (layer 1..h,
+entries row-major) and of
 :func:`exactopen.networks.derivatives.chart_parameters`.  The ``*_flint``
-functions return ``fmpq_mat`` objects, :func:`integer_hessian` an integer
-matrix and a denominator (for :mod:`exactopen.networks.symmetric`); the
-others return Fractions exactly like :mod:`exactopen.networks.derivatives`.
-
-Cost: the Jacobian has ``d_h N`` rows and ``P`` columns (P parameters), so the
-Gauss-Newton product is ``O(P^2 d_h N)`` operations inside FLINT; the
-curvature blocks cost ``O(P^2)`` Python multiplications of small integers.
+functions return ``fmpq_mat`` objects, :func:`sparse_hessian` and
+:func:`integer_hessian` integer forms for :mod:`exactopen.networks.symmetric`;
+:func:`gradient`, :func:`gradient_and_hessian` and
+:func:`chart_gradient_and_hessian` return Fractions exactly like (and can
+replace) their namesakes in :mod:`exactopen.networks.derivatives`.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ import flint
 
 from ..linalg import Matrix
 from .model import LinearNetwork
+from .symmetric import SparseSymmetric
 
 
 # -- small helpers -------------------------------------------------------------
@@ -67,12 +74,6 @@ def _ints(M: flint.fmpq_mat) -> tuple[list[list[int]], int]:
 
 def _zrows(M: flint.fmpz_mat) -> list[list[int]]:
     return [[int(x) for x in row] for row in M.tolist()]
-
-
-def _fractions_from_integers(num: flint.fmpz_mat, den: int) -> list[list[Fraction]]:
-    n = num.ncols()
-    flat = num.entries()
-    return [[Fraction(int(x), den) for x in flat[i * n:(i + 1) * n]] for i in range(num.nrows())]
 
 
 def _to_fmpq(num: flint.fmpz_mat, den: int) -> flint.fmpq_mat:
@@ -172,18 +173,21 @@ def _mode(values: list[int]) -> tuple[int, int]:
     return max(counts.items(), key=lambda kv: kv[1]) if counts else (0, 0)
 
 
-def _hessian_parts(st: _Structure):
-    """The pieces of the Hessian over integers.
+def _sparse(rows: list[list[int]]) -> list[list[tuple[int, int]]]:
+    return [[(k, x) for k, x in enumerate(row) if x] for row in rows]
+
+
+def _hessian_rows(st: _Structure) -> SparseSymmetric:
+    """The Hessian as sparse integer rows (upper triangle) over one denominator.
 
     With ``A_i = An_i / a`` and ``C_i = Cn_i / c`` (common denominators ``a``, ``c``)
     and integer weights ``w = wn / dw`` split as ``wn = w0 + E`` (``w0`` the most
     frequent value when it covers at least half of the entries, else 0):
 
     * ``w0 J^T J`` has the Kronecker blocks ``w0 kron(An_i^T An_j, Cn_i Cn_j^T)``;
-    * ``J_E^T diag(E) J_E`` is one FLINT product over the rows of J where E != 0;
-    * the residual's blocks ``M_ij[q, r] N_ij[p, t]`` (``i > j``) and their mirrors.
-
-    Returns ``(flat, E_part, den)``: ``Hessian = (fmpz_mat(P, P, flat) + E_part) / den``.
+    * ``J_E^T diag(E) J_E`` is one FLINT product over the rows of J where ``E != 0``
+      (restricted to the columns where those rows are non-zero);
+    * the residual adds ``M_ij[q, r] N_ij[p, t]`` at ``((j, r, t), (i, p, q))``, i > j.
     """
     d, h, P = st.widths, st.depth, st.size
     N = st.X.ncols()
@@ -196,9 +200,8 @@ def _hessian_parts(st: _Structure):
     As = [An * (a // int(da)) if a != int(da) else An for An, da in As]
     Cs = [Cn * (c // int(dc)) if c != int(dc) else Cn for Cn, dc in Cs]
     wn, dw = _ints(st.w)
-    flat_w = [x for row in wn for x in row]
-    w0, count = _mode(flat_w)
-    if 2 * count < len(flat_w):
+    w0, count = _mode([x for row in wn for x in row])
+    if 2 * count < d[h] * N:
         w0 = 0
     gn_den = a * a * c * c * dw
     # the residual's blocks, each over its own denominator
@@ -218,97 +221,113 @@ def _hessian_parts(st: _Structure):
             Nn, dn = _ints(Nij)
             pieces.append((i, j, Mn, Nn, dm * dn))
     den = lcm(gn_den, *(piece[-1] for piece in pieces))
-    flat = [0] * (P * P)
+    rows = [{} for _ in range(P)]
     off = st.offsets
     if w0:
         s = w0 * (den // gn_den)
         for i in range(h):
             Ait = As[i].transpose()
-            for j in range(h):
-                G1 = _zrows(_mul(Ait, As[j]))              # d_{i+1} x d_{j+1}
-                G2 = _zrows(_mul(Cs[i], Cs[j].transpose()))  # d_i x d_j
-                if s != 1:
-                    G1 = [[x * s for x in row] for row in G1]
-                width = d[j + 1] * d[j]
+            for j in range(i, h):
+                G1 = _sparse(_zrows(_mul(Ait, As[j])))                 # d_{i+1} x d_{j+1}
+                G2 = _sparse(_zrows(_mul(Cs[i], Cs[j].transpose())))   # d_i x d_j
                 for p, G1p in enumerate(G1):
-                    if not any(G1p):
+                    if not G1p:
                         continue
+                    G1p = [(off[j] + r * d[j], g * s) for r, g in G1p]
                     for q, G2q in enumerate(G2):
-                        start = (off[i] + p * d[i] + q) * P + off[j]
-                        flat[start:start + width] = [g * x for g in G1p for x in G2q]
+                        if not G2q:
+                            continue
+                        row_a = off[i] + p * d[i] + q
+                        row = rows[row_a]
+                        for base, g in G1p:
+                            for t, x in G2q:
+                                if base + t >= row_a:
+                                    row[base + t] = g * x
     for i, j, Mn, Nn, pden in pieces:
         s = den // pden
-        if s != 1:
-            Nn = [[x * s for x in row] for row in Nn]
-        width_j, width_i = d[j + 1] * d[j], d[i + 1] * d[i]
-        for p, Np in enumerate(Nn):           # rows (i, p, q), columns (j, r, t)
-            if not any(Np):
-                continue
-            for q, Mq in enumerate(Mn):
-                if not any(Mq):
-                    continue
-                start = (off[i] + p * d[i] + q) * P + off[j]
-                seg = [m * x for m in Mq for x in Np]
-                flat[start:start + width_j] = [u + v for u, v in zip(flat[start:start + width_j], seg)]
-        Ncols, Mcols = list(zip(*Nn)), list(zip(*Mn))
-        for r, Mr in enumerate(Mcols):        # rows (j, r, t), columns (i, p, q)
-            if not any(Mr):
+        Mcols = _sparse([list(col) for col in zip(*Mn)])    # column r of M_ij: (q, m)
+        Ncols = _sparse([list(col) for col in zip(*Nn)])    # column t of N_ij: (p, n)
+        for r, Mr in enumerate(Mcols):
+            if not Mr:
                 continue
             for t, Nt in enumerate(Ncols):
-                if not any(Nt):
+                if not Nt:
                     continue
-                start = (off[j] + r * d[j] + t) * P + off[i]
-                seg = [x * m for x in Nt for m in Mr]
-                flat[start:start + width_i] = [u + v for u, v in zip(flat[start:start + width_i], seg)]
+                row = rows[off[j] + r * d[j] + t]
+                for p, nv in Nt:
+                    nv *= s
+                    base = off[i] + p * d[i]
+                    for q, m in Mr:
+                        row[base + q] = row.get(base + q, 0) + m * nv
     # the weights that differ from w0: one product over those rows of J
-    E_part = None
-    rows = [(k, l, wn[k][l] - w0) for k in range(d[h]) for l in range(N) if wn[k][l] != w0]
-    if rows and P:
+    special = [(k, l, wn[k][l] - w0) for k in range(d[h]) for l in range(N) if wn[k][l] != w0]
+    if special and P:
         Al = [_zrows(An) for An in As]
         Cl = [list(zip(*_zrows(Cn))) for Cn in Cs]
+        support = sorted({off[i] + p * d[i] + q for k, l, _ in special for i in range(h)
+                          for p, x in enumerate(Al[i][k]) if x
+                          for q, y in enumerate(Cl[i][l]) if y})
+        where = {b: col for col, b in enumerate(support)}
         jac, jac_w = [], []
-        for k, l, e in rows:
-            row = [x * y for i in range(h) for x in Al[i][k] for y in Cl[i][l]]
+        for k, l, e in special:
+            row = [0] * len(support)
+            for i in range(h):
+                for p, x in enumerate(Al[i][k]):
+                    if x:
+                        for q, y in enumerate(Cl[i][l]):
+                            if y:
+                                row[where[off[i] + p * d[i] + q]] = x * y
             jac += row
             jac_w += [x * e for x in row]
-        J = flint.fmpz_mat(len(rows), P, jac)
-        E_part = J.transpose() * flint.fmpz_mat(len(rows), P, jac_w)
-        if den != gn_den:
-            E_part = E_part * (den // gn_den)
-    return flat, E_part, den
+        if support:
+            m = len(special)
+            G = (flint.fmpz_mat(m, len(support), jac).transpose()
+                 * flint.fmpz_mat(m, len(support), jac_w))
+            s = den // gn_den
+            flat = G.entries()
+            width = len(support)
+            for u, b_u in enumerate(support):
+                row = rows[b_u]
+                for v in range(u, width):
+                    x = flat[u * width + v]
+                    if x:
+                        b_v = support[v]
+                        row[b_v] = row.get(b_v, 0) + int(x) * s
+    for row in rows:
+        for k in [k for k, x in row.items() if not x]:
+            del row[k]
+    return SparseSymmetric(P, rows, den)
 
 
-def integer_hessian(net: LinearNetwork, structure: _Structure | None = None
-                    ) -> tuple[flint.fmpz_mat, int]:
+def sparse_hessian(net: LinearNetwork) -> SparseSymmetric:
+    """The Hessian as a :class:`~exactopen.networks.symmetric.SparseSymmetric` (the input
+    :mod:`exactopen.networks.symmetric` eliminates fastest)."""
+    return _hessian_rows(_Structure(net))
+
+
+def integer_hessian(net: LinearNetwork) -> tuple[flint.fmpz_mat, int]:
     """``(H_num, den)`` with Hessian ``= H_num / den``: an integer ``P x P`` matrix."""
-    st = structure or _Structure(net)
-    P = st.size
-    flat, E_part, den = _hessian_parts(st)
-    num = flint.fmpz_mat(P, P, flat) if P else flint.fmpz_mat(0, 0)
-    if E_part is not None:
-        num = num + E_part
-    return num, den
+    S = sparse_hessian(net)
+    return S.to_fmpz(), S.den
 
 
 def hessian_flint(net: LinearNetwork) -> flint.fmpq_mat:
     """The Hessian as an ``fmpq_mat`` (parameter order)."""
-    num, den = integer_hessian(net)
-    return _to_fmpq(num, den)
+    return _to_fmpq(*integer_hessian(net))
 
 
 def gradient_and_hessian_flint(net: LinearNetwork) -> tuple[flint.fmpq_mat, flint.fmpq_mat]:
     """``(gradient (P x 1), Hessian (P x P))`` as ``fmpq_mat``."""
     st = _Structure(net)
-    num, den = integer_hessian(net, st)
-    return _gradient_column(st), _to_fmpq(num, den)
+    S = _hessian_rows(st)
+    return _gradient_column(st), _to_fmpq(S.to_fmpz(), S.den)
 
 
 def gradient_and_hessian(net: LinearNetwork):
     """Exact gradient (flat list of Fractions) and Hessian (list of lists of Fractions);
     a drop-in replacement for :func:`exactopen.networks.derivatives.gradient_and_hessian`."""
     st = _Structure(net)
-    num, den = integer_hessian(net, st)
-    return _column_to_list(_gradient_column(st)), _fractions_from_integers(num, den)
+    return _column_to_list(_gradient_column(st)), _hessian_rows(st).to_fractions()
 
 
 # -- the chart of rank-r matrices ---------------------------------------------------
