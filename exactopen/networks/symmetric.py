@@ -191,24 +191,35 @@ DENSE_MIN_SIZE = 32
 DENSE_MIN_FILL = 0.2
 
 
+def _integer_matrix(H):
+    """``(fmpz_mat, den)`` for the FLINT inputs, None for the others."""
+    if isinstance(H, tuple):
+        return H[0], int(H[1])
+    if isinstance(H, flint.fmpz_mat):
+        return H, 1
+    if isinstance(H, flint.fmpq_mat):
+        num, c = H.numer_denom()
+        return num, int(c)
+    return None
+
+
 def _route(H, method: str):
     """``("sparse", SparseSymmetric)`` or ``("dense", fmpz_mat, den)``."""
     if method not in ("auto", "sparse", "dense"):
         raise ValueError(f"method {method!r}: expected auto, sparse or dense")
-    if method == "dense":
-        if isinstance(H, tuple):
-            return "dense", H[0], int(H[1])
-        if isinstance(H, flint.fmpz_mat):
-            return "dense", H, 1
-        if isinstance(H, flint.fmpq_mat):
-            num, c = H.numer_denom()
-            return "dense", num, int(c)
-        S = SparseSymmetric.from_any(H)
-        return "dense", S.to_fmpz(), S.den
+    integer = _integer_matrix(H)
+    if integer is not None:
+        num, c = integer
+        n = num.nrows()
+        if method == "dense" or (method == "auto" and n >= DENSE_MIN_SIZE and
+                                 sum(1 for x in num.entries() if x) >= DENSE_MIN_FILL * n * n):
+            return "dense", num, c
+        return "sparse", SparseSymmetric(n, _rows_from_fmpz(num), c)
     S = SparseSymmetric.from_any(H)
     n = S.n
-    if method == "auto" and n >= DENSE_MIN_SIZE and S.nnz() >= DENSE_MIN_FILL * n * (n + 1) / 2:
-        return _route(H if not isinstance(H, list) else S, "dense")
+    if method == "dense" or (method == "auto" and n >= DENSE_MIN_SIZE and
+                             S.nnz() >= DENSE_MIN_FILL * n * (n + 1) / 2):
+        return "dense", S.to_fmpz(), S.den
     return "sparse", S
 
 
