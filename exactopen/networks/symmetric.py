@@ -203,6 +203,20 @@ def _integer_matrix(H):
     return None
 
 
+def _fill(num: flint.fmpz_mat, samples: int = 4096) -> float:
+    """The fraction of non-zero entries: counted, or estimated from a fixed sample of
+    positions for large matrices (it only chooses the route; both are exact)."""
+    n = num.nrows()
+    if n * n <= 16 * samples:
+        return sum(1 for x in num.entries() if x) / (n * n)
+    step = n * n // samples
+    hits = 0
+    for s in range(samples):
+        i, j = divmod((s * step + (s * 7919) % step) % (n * n), n)
+        hits += bool(num[i, j])
+    return hits / samples
+
+
 def _route(H, method: str):
     """``("sparse", SparseSymmetric)`` or ``("dense", fmpz_mat, den)``."""
     if method not in ("auto", "sparse", "dense"):
@@ -212,7 +226,7 @@ def _route(H, method: str):
         num, c = integer
         n = num.nrows()
         if method == "dense" or (method == "auto" and n >= DENSE_MIN_SIZE and
-                                 sum(1 for x in num.entries() if x) >= DENSE_MIN_FILL * n * n):
+                                 _fill(num) >= DENSE_MIN_FILL):
             return "dense", num, c
         return "sparse", SparseSymmetric(n, _rows_from_fmpz(num), c)
     S = SparseSymmetric.from_any(H)
