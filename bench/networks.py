@@ -13,8 +13,8 @@ certificate:
 ``networks.quadratic`` (Fraction elimination); "new" is ``networks.hessian``
 (structured, FLINT integers, sparse rows) and ``networks.symmetric``
 (integer elimination), with the same outputs (lists of Fractions); the
-largest cases, new only, keep the sparse forms (``sparse_hessian`` or the
-``fmpq_mat`` chart Hessian, and ``ldl_columns``) instead of dense lists.  Both must give the same exact matrices and factors
+largest cases, new only, keep the sparse forms (``sparse_hessian`` or
+``chart_sparse_hessian``, and ``ldl_columns``) instead of dense lists.  Both must give the same exact matrices and factors
 (checked wherever the old route runs).  The old route runs in a child
 process and is abandoned after ``--budget`` seconds (default 60).
 
@@ -65,7 +65,7 @@ def run(route, kind, widths):
             _, H = hessian.chart_gradient_and_hessian(net, Z, c.rows, c.cols)
         else:
             g = hessian.gradient(net)
-            _, H = hessian.chart_gradient_and_hessian_flint(net, Z, c.rows, c.cols)
+            _, H = hessian.chart_sparse_hessian(net, Z, c.rows, c.cols)
     t1 = time.perf_counter()
     if route == "sparse":
         factor = symmetric.ldl_columns(H)

@@ -25,8 +25,14 @@ The same is done for the chart of rank-r matrices ``Z' = Z'[:,J] Z'[I,J]^-1
 Z'[I,:]``: with ``P = Z[:,J] A^-1``, ``Q = A^-1 Z[I,:]`` (``A = Z[I,J]``) and a
 direction ``V``, ``U = V[:,J] - P V[I,J]`` and ``T = V[I,:] - V[I,J] Q``, the
 first two Taylor coefficients of the chart are ``U Q + P V[I,:]`` and
-``U A^-1 T``; the Jacobians are FLINT integer matrices (dense, so this one is
-``O(p^2 m N)`` inside FLINT for p chart parameters).
+``U A^-1 T``.  Along a coordinate direction ``E_a`` (a = (i, j)) the first is
+a sum of at most three outer products of columns of ``P``, rows of ``Q`` and
+unit vectors, and ``U = u_a e_jj^T``, ``T = e_ii t_a^T`` are rank one, so the
+curvature entry is ``(u_a^T G t_b) A^-1[jj_a, ii_b]`` plus its mirror
+(``G`` the gradient of the loss at Z).  The sparse route gathers the
+Gauss-Newton products position by position over the non-zero entries; the
+dense route (taken when that would cost more) builds the Jacobians as FLINT
+integer matrices, ``O(p^2 m N)`` inside FLINT for p chart parameters.
 
 Parameter order: that of :meth:`LinearNetwork.parameters` (layer 1..h,
 entries row-major) and of
@@ -381,8 +387,9 @@ def _chart_pieces(net: LinearNetwork, Z: Matrix, rows, cols):
                 T=flint.fmpz_mat(r * n, p, T) if r * n * p else flint.fmpz_mat(r * n, p), dT=dQ)
 
 
-def chart_gradient_and_hessian_flint(net: LinearNetwork, Z: Matrix, rows, cols):
-    """Gradient (p x 1) and Hessian (p x p) of ``l`` in the chart at ``Z``, as ``fmpq_mat``."""
+def _chart_dense(net: LinearNetwork, Z: Matrix, rows, cols):
+    """Gradient (p x 1) and Hessian (p x p) of ``l`` in the chart at ``Z``, as ``fmpq_mat``,
+    from dense integer Jacobians (FLINT products)."""
     c = _chart_pieces(net, Z, rows, cols)
     m, n, r, p = c["m"], c["n"], c["r"], c["p"]
     X, Y, w = _data(net)
@@ -416,8 +423,158 @@ def chart_gradient_and_hessian_flint(net: LinearNetwork, Z: Matrix, rows, cols):
     return grad, gn + half + half.transpose()
 
 
-def chart_gradient_and_hessian(net: LinearNetwork, Z: Matrix, rows, cols):
+def _nonzero(values) -> list[tuple[int, int]]:
+    return [(k, x) for k, x in enumerate(values) if x]
+
+
+def _chart_sparse(net: LinearNetwork, Z: Matrix, rows, cols, budget: float | None):
+    """Gradient (Fractions) and Hessian (:class:`SparseSymmetric`) of ``l`` in the chart,
+    from the sparse first-order terms ``phi_a`` and the rank-one ``U_a = u_a e_jj^T``,
+    ``T_a = e_ii t_a^T``; or None when the Gauss-Newton pairs would exceed ``budget``
+    multiply-adds (the dense route is then faster)."""
+    from .derivatives import chart_parameters
+
+    m, n = Z.shape
+    rows, cols = list(rows), list(cols)
+    params = chart_parameters(m, n, rows, cols)
+    p = len(params)
+    Ainv = Z.submatrix(rows, cols).to_flint().inv()
+    Pn, dP = _ints(_mul(Z.submatrix(range(m), cols).to_flint(), Ainv))     # P = Z[:,J] A^-1
+    Qn, dQ = _ints(_mul(Ainv, Z.submatrix(rows, range(n)).to_flint()))     # Q = A^-1 Z[I,:]
+    An, dA = _ints(Ainv)
+    X, Y, w = _data(net)
+    N = X.ncols()
+    Gn, dG = _ints(_mul(_weighted_residual(Z.to_flint(), X, Y, w), X.transpose()))
+    Xn, dX = _ints(X)
+    wn, dw = _ints(w)
+    identity = dX == 1 and n == N and all(Xn[i][j] == (i == j) for i in range(n)
+                                          for j in range(N))
+    Xrows = [_nonzero(row) for row in Xn]
+    Pcols = [_nonzero(col) for col in zip(*Pn)] if m else [[] for _ in rows]
+    Qrows = [_nonzero(row) for row in Qn]
+    row_at = {i: a for a, i in enumerate(rows)}
+    col_at = {j: a for a, j in enumerate(cols)}
+    # first-order terms over dP dQ, and their images phi_a X over dP dQ dX
+    outputs, grad = {}, []
+    us, ts = [], []          # (a, jj, u over dP) and (b, ii, t over dQ)
+    for a, (i, j) in enumerate(params):
+        ii, jj = row_at.get(i), col_at.get(j)
+        phi = {}
+        if jj is not None:
+            for l, q in Qrows[jj]:
+                phi[i, l] = phi.get((i, l), 0) + dP * q
+            u = {i: dP}
+            if ii is not None:
+                for k, pk in Pcols[ii]:
+                    u[k] = u.get(k, 0) - pk
+            us.append((a, jj, {k: x for k, x in u.items() if x}))
+        if ii is not None:
+            for k, pk in Pcols[ii]:
+                phi[k, j] = phi.get((k, j), 0) + dQ * pk
+            t = {j: dQ}
+            if jj is not None:
+                for l, q in Qrows[jj]:
+                    t[l] = t.get(l, 0) - q
+            ts.append((a, ii, {l: x for l, x in t.items() if x}))
+        if ii is not None and jj is not None:
+            for k, pk in Pcols[ii]:
+                for l, q in Qrows[jj]:
+                    phi[k, l] = phi.get((k, l), 0) - pk * q
+        grad.append(Fraction(sum(v * Gn[k][l] for (k, l), v in phi.items()), dP * dQ * dG))
+        if identity:
+            out = phi
+        else:
+            out = {}
+            for (k, l), v in phi.items():
+                for l2, x in Xrows[l]:
+                    out[k, l2] = out.get((k, l2), 0) + v * x
+        for pos, v in out.items():
+            if v:
+                outputs.setdefault(pos, []).append((a, v))
+    if budget is not None and sum(len(v) ** 2 for v in outputs.values()) > 2 * budget:
+        return None
+    # Gauss-Newton <phi_a X, phi_b X>_w over (dP dQ dX)^2 dw; curvature over dP dQ dG dA
+    gn_den = (dP * dQ * dX) ** 2 * dw
+    cv_den = dP * dQ * dG * dA
+    den = lcm(gn_den, cv_den)
+    s_gn, s_cv = den // gn_den, den // cv_den
+    H = [{} for _ in range(p)]
+    for (k, l), entries in outputs.items():
+        wkl = wn[k][l] * s_gn
+        for x, (a, va) in enumerate(entries):
+            va *= wkl
+            row = H[a]
+            for b, vb in entries[x:]:
+                row[b] = row.get(b, 0) + va * vb
+    # curvature: (u_a^T G t_b) A^-1[jj_a, ii_b] + (u_b^T G t_a) A^-1[jj_b, ii_a]
+    Grows = [_nonzero(row) for row in Gn]
+    by_k = {}                # k -> [(b, (G t_b)[k])]
+    for b, ii, t in ts:
+        for k, Gk in enumerate(Grows):
+            v = sum(x * t[l] for l, x in Gk if l in t)
+            if v:
+                by_k.setdefault(k, []).append((b, ii, v))
+    for a, jj, u in us:
+        Arow = An[jj]
+        acc = {}
+        for k, uk in u.items():
+            for b, ii, v in by_k.get(k, ()):
+                if Arow[ii]:
+                    acc[b] = acc.get(b, 0) + uk * v * Arow[ii]
+        for b, v in acc.items():
+            if v:
+                v *= s_cv
+                lo, hi = (a, b) if a <= b else (b, a)
+                H[lo][hi] = H[lo].get(hi, 0) + (2 * v if a == b else v)
+    for row in H:
+        for k in [k for k, x in row.items() if not x]:
+            del row[k]
+    return grad, SparseSymmetric(p, H, den)
+
+
+def chart_sparse_hessian(net: LinearNetwork, Z: Matrix, rows, cols
+                         ) -> tuple[list[Fraction], SparseSymmetric]:
+    """Gradient (Fractions) and Hessian (:class:`SparseSymmetric`) of ``l`` in the chart."""
+    return _chart_sparse(net, Z, rows, cols, None)
+
+
+def _chart_budget(Z: Matrix, net: LinearNetwork, rows, cols) -> float:
+    """Multiply-adds of the dense route, scaled by how much faster FLINT does them."""
+    m, n = Z.shape
+    r = len(rows)
+    p = m * n - (m - r) * (n - r)
+    return p * p * m * net.X.ncols / 16
+
+
+def chart_gradient_and_hessian_flint(net: LinearNetwork, Z: Matrix, rows, cols,
+                                     method: str = "auto"):
+    """Gradient (p x 1) and Hessian (p x p) of ``l`` in the chart at ``Z``, as ``fmpq_mat``.
+
+    ``method``: ``"sparse"`` (sparse first-order terms, Python integers), ``"dense"``
+    (dense Jacobians, FLINT products) or ``"auto"`` (sparse unless its Gauss-Newton
+    pairs would cost more than the dense products).
+    """
+    if method not in ("auto", "sparse", "dense"):
+        raise ValueError(f"method {method!r}: expected auto, sparse or dense")
+    if method != "dense":
+        budget = _chart_budget(Z, net, rows, cols) if method == "auto" else None
+        out = _chart_sparse(net, Z, rows, cols, budget)
+        if out is not None:
+            grad, S = out
+            g = flint.fmpq_mat(len(grad), 1, [flint.fmpq(x.numerator, x.denominator)
+                                              for x in grad]) if grad else flint.fmpq_mat(0, 1)
+            return g, _to_fmpq(S.to_fmpz(), S.den)
+    return _chart_dense(net, Z, rows, cols)
+
+
+def chart_gradient_and_hessian(net: LinearNetwork, Z: Matrix, rows, cols, method: str = "auto"):
     """Drop-in replacement for :func:`exactopen.networks.derivatives.chart_gradient_and_hessian`
-    (Fractions, same parameter order)."""
-    g, H = chart_gradient_and_hessian_flint(net, Z, rows, cols)
+    (Fractions, same parameter order); ``method`` as for
+    :func:`chart_gradient_and_hessian_flint`."""
+    if method != "dense":
+        budget = _chart_budget(Z, net, rows, cols) if method == "auto" else None
+        out = _chart_sparse(net, Z, rows, cols, budget)
+        if out is not None:
+            return out[0], out[1].to_fractions()
+    g, H = _chart_dense(net, Z, rows, cols)
     return _column_to_list(g), _matrix_to_lists(H)

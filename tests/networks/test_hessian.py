@@ -183,8 +183,20 @@ def test_chart_equals_polarised(seed):
     rng = random.Random(200 + seed)
     for _ in range(12):
         net, Z, rows, cols = _random_chart(rng)
+        if rng.random() < 0.3:    # X = I: the sparse route skips the product with X
+            n, N = Z.ncols, Z.ncols
+            net = LinearNetwork(net.widths, net.layers, Matrix.identity(n), _mat(rng, Z.nrows, N),
+                                _weights(rng, Z.nrows, N))
         expected = derivatives.chart_gradient_and_hessian(net, Z, rows, cols)
-        assert hessian.chart_gradient_and_hessian(net, Z, rows, cols) == expected
+        for method in ("auto", "sparse", "dense"):
+            assert hessian.chart_gradient_and_hessian(net, Z, rows, cols, method) == expected
+            g, H = hessian.chart_gradient_and_hessian_flint(net, Z, rows, cols, method)
+            assert [Fraction(int(x.p), int(x.q)) for x in g.entries()] == expected[0]
+            assert H == flint.fmpq_mat(len(expected[1]), len(expected[1]),
+                                       [flint.fmpq(x.numerator, x.denominator)
+                                        for row in expected[1] for x in row])
+        grad, S = hessian.chart_sparse_hessian(net, Z, rows, cols)
+        assert (grad, S.to_fractions()) == expected
 
 
 @pytest.mark.parametrize("widths", [(2, 1, 2), (2, 1, 2, 2), (4, 2, 1, 2, 4), (3, 2, 3)])
@@ -192,7 +204,8 @@ def test_chart_of_weighted_minima(widths):
     c = weighted_minimum(widths)
     Z = c.network.product()
     expected = derivatives.chart_gradient_and_hessian(c.network, Z, c.rows, c.cols)
-    assert hessian.chart_gradient_and_hessian(c.network, Z, c.rows, c.cols) == expected
+    for method in ("auto", "sparse", "dense"):
+        assert hessian.chart_gradient_and_hessian(c.network, Z, c.rows, c.cols, method) == expected
     g, H = hessian.chart_gradient_and_hessian_flint(c.network, Z, c.rows, c.cols)
     assert H.nrows() == len(chart_parameters(*Z.shape, c.rows, c.cols)) and not any(g.entries())
 
@@ -238,3 +251,14 @@ def test_stdlib_proposal_chart(seed):
         expected = _polarised_chart(landscape.Network(*args), Z.tolist(), rows, cols, inverse)
         got = proposal.chart_gradient_and_hessian(*args, Z.tolist(), rows, cols, inverse)
         assert got == expected
+
+
+def test_chart_routes_agree_on_a_larger_minimum():
+    """(16, 8, 4, 8, 16): 112 chart parameters; sparse route = dense route = stdlib proposal."""
+    c = weighted_minimum((16, 8, 4, 8, 16))
+    net, Z = c.network, c.network.product()
+    sparse = hessian.chart_gradient_and_hessian(net, Z, c.rows, c.cols, "sparse")
+    assert sparse == hessian.chart_gradient_and_hessian(net, Z, c.rows, c.cols, "dense")
+    inverse = Matrix.from_flint(Z.submatrix(c.rows, c.cols).to_flint().inv()).tolist()
+    assert proposal.chart_gradient_and_hessian(*checker_args(net), Z.tolist(), list(c.rows),
+                                               list(c.cols), inverse) == sparse
