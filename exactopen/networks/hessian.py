@@ -37,8 +37,9 @@ integer matrices, ``O(p^2 m N)`` inside FLINT for p chart parameters.
 Parameter order: that of :meth:`LinearNetwork.parameters` (layer 1..h,
 entries row-major) and of
 :func:`exactopen.networks.derivatives.chart_parameters`.  The ``*_flint``
-functions return ``fmpq_mat`` objects, :func:`sparse_hessian` and
-:func:`integer_hessian` integer forms for :mod:`exactopen.networks.symmetric`;
+functions return ``fmpq_mat`` objects, :func:`sparse_hessian`,
+:func:`chart_sparse_hessian` and :func:`integer_hessian` integer forms for
+:mod:`exactopen.networks.symmetric`;
 :func:`gradient`, :func:`gradient_and_hessian` and
 :func:`chart_gradient_and_hessian` return Fractions exactly like (and can
 replace) their namesakes in :mod:`exactopen.networks.derivatives`.

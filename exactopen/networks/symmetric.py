@@ -15,9 +15,11 @@ positive semidefinite matrix has a zero row beside it, so the factorisation
 is canonical: ``L`` is zero below a zero pivot (the checker requires this).
 
 Accepted inputs: a list of rows (ints, Fractions, anything ``Fraction``
-accepts), an ``fmpq_mat`` or ``fmpz_mat``, or a pair ``(fmpz_mat, den)``
+accepts), an ``fmpq_mat`` or ``fmpz_mat``, a pair ``(fmpz_mat, den)``
 meaning ``num / den`` (as returned by
-:func:`exactopen.networks.hessian.integer_hessian`).
+:func:`exactopen.networks.hessian.integer_hessian`), or a
+:class:`SparseSymmetric` (as returned by
+:func:`exactopen.networks.hessian.sparse_hessian`, the fastest input).
 
 Examples
 --------
