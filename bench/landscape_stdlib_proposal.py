@@ -146,7 +146,8 @@ def chart_gradient_and_hessian(widths, X, Y, w, z, rows, cols, inverse):
             for k in range(m):
                 if u[k]:
                     phi[k] = [x + u[k] * y for x, y in zip(phi[k], qm[jj])]
-        if ii is not None:     # P E[I,:] = P[:, ii] e_j^T;  T = e_ii t^T, t = e_j - [j in J] Q[jj, :]
+        if ii is not None:     # P E[I,:] = P[:, ii] e_j^T;  T = e_ii t^T,
+            #                        t = e_j - [j in J] Q[jj, :]
             for k in range(m):
                 phi[k][j] += pm[k][ii]
             t = [Fraction(int(l == j)) - (qm[jj][l] if jj is not None else 0) for l in range(n)]

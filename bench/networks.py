@@ -14,8 +14,9 @@ certificate:
 (structured, FLINT integers, sparse rows) and ``networks.symmetric``
 (integer elimination), with the same outputs (lists of Fractions); the
 largest cases, new only, keep the sparse forms (``sparse_hessian`` or
-``chart_sparse_hessian``, and ``ldl_columns``) instead of dense lists.  Both must give the same exact matrices and factors
-(checked wherever the old route runs).  The old route runs in a child
+``chart_sparse_hessian``, and ``ldl_columns``) instead of dense lists.
+Both must give the same exact matrices and factors (checked wherever the old
+route runs).  The old route runs in a child
 process and is abandoned after ``--budget`` seconds (default 60).
 
     python bench/networks.py            # the full table (a few minutes: old routes)

@@ -1,4 +1,4 @@
-"""Integer symmetric elimination (networks.symmetric) against the Fraction one (networks.quadratic)."""
+"""Integer symmetric elimination (networks.symmetric) against Fractions (networks.quadratic)."""
 
 import random
 from fractions import Fraction
@@ -83,7 +83,8 @@ def test_edge_cases():
     F = Fraction
     for H in ([], [[F(0)]], [[F(-1)]], [[F(3)]], [[F(0), F(1)], [F(1), F(0)]],
               [[F(0), F(0)], [F(0), F(1)]], [[F(1), F(1)], [F(1), F(1)]],
-              [[F(1), F(1)], [F(1), F(0)]], [[F(0), F(0), F(1)], [F(0), F(0), F(0)], [F(1), F(0), F(5)]]):
+              [[F(1), F(1)], [F(1), F(0)]],
+              [[F(0), F(0), F(1)], [F(0), F(0), F(0)], [F(1), F(0), F(5)]]):
         check_against_old(H)
 
 
@@ -137,7 +138,7 @@ def test_saddle_direction_of_a_two_layer_network():
 
 
 def test_thousands_of_rows():
-    """The full Hessians of (64, 32, 16, 32, 64): 5120 parameters, decided in well under a second."""
+    """The full Hessians of (64, 32, 16, 32, 64): 5120 parameters, decided in milliseconds."""
     for net in (paper_construction((64, 32, 16, 32, 64)).network,
                 weighted_minimum((64, 32, 16, 32, 64)).network):
         S = hessian.sparse_hessian(net)
