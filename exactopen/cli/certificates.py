@@ -122,7 +122,7 @@ def register(sub, fmt) -> None:
                    help="the data file (weights) a certificate's claim names by its SHA-256")
     p.add_argument("--budget", type=int, default=BUDGET, metavar="UNITS",
                    help=f"work budget per certificate in cost units, counted before any "
-                        f"arithmetic (default {BUDGET:,}, about ten seconds of plain checking)")
+                        f"arithmetic (default {BUDGET:,}: at most about a minute of plain checking)")
     add_plain(p)
     p.set_defaults(func=cmd_verify)
 

@@ -116,7 +116,7 @@ def _step_blocks(step) -> list:
     head = f"Step {step.get('id', '?')} ({step.get('rule')})"
     uses = step.get("uses") or []
     cites = f" Uses steps {', '.join(map(str, uses))}." if uses else ""
-    text = rule.text.format_map(_values(step)) if rule else "a rule this checker does not know"
+    text = rule.text.format_map(_values(step)).rstrip(".") if rule else "a rule this checker does not know"
     blocks = [("p", f"{head}: {text}.{cites}")]
     label = {"value": step.get("name", "value"), "layers": "layer", "direction": "D, layer",
              "curve": "C"}
