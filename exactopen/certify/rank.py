@@ -9,7 +9,8 @@ from ..linalg import FLINT, Engine, Matrix
 from ..linalg.numbers import encode_rational
 from ..linalg.rank_evidence import rank_evidence
 from ..linalg.sparse import cover_certificate, density
-from .encode import encode_matrix, encode_sparse
+from .data import EMBEDDED, ClaimSources
+from .encode import encode_matrix
 from .proof import Proof, certificate
 
 
@@ -62,8 +63,10 @@ def add_minor_step(proof: Proof, name: str, A: Matrix, rows, cols) -> None:
 SPARSE = 0.1
 
 
-def rank_certificate(A: Matrix, engine: Engine = FLINT) -> tuple[int, dict]:
-    """Return ``(rank, certificate)`` for ``A``.
+def rank_certificate(A: Matrix, engine: Engine = FLINT,
+                     sources: ClaimSources = EMBEDDED) -> tuple[int, dict]:
+    """Return ``(rank, certificate)`` for ``A``; ``sources`` says whether the claim refers to
+    a weight file for it (see :mod:`.data`).
 
     Examples
     --------
@@ -81,5 +84,5 @@ def rank_certificate(A: Matrix, engine: Engine = FLINT) -> tuple[int, dict]:
         r = len(minor_rows)
     else:
         r = add_rank_step(proof, "A", A, engine)
-    claim = {"matrix": encode_sparse(A) if sparse else encode_matrix(A), "rank": r}
+    claim = sources.claim({"matrix": sources.encode("A", A, sparse), "rank": r})
     return r, certificate("rank", claim, "holds", proof)

@@ -15,6 +15,13 @@ A matrix is a file or an inline string:
   text    one row per line, entries separated by spaces, '#' comments
   .mtx    Matrix Market array or coordinate, integer or real (exact decimals)
   inline  '[[1],[2]]' or '1 2; 3 4' (rows separated by ';')
+  weights FILE.npy, FILE.npz:NAME, FILE.safetensors:NAME (a 2-D tensor; FILE
+          alone when it holds one): int8-int64, uint8-uint64, float16,
+          bfloat16, float32, float64. Binary floats are read exactly, as the
+          dyadic rationals they are (no rounding, no option); NaN and
+          infinities are refused. A certificate refers to the weight file by
+          its SHA-256 instead of copying the matrix (--embed copies it);
+          verify it with: exactopen verify CERT --data FILE
 """
 
 
@@ -41,23 +48,44 @@ def say(args, text: str) -> None:
         print(text)
 
 
-def write_certificate(args, cert: dict) -> str:
-    """Check the certificate independently, then write it; return its status line."""
+def write_certificate(args, cert: dict, data_path: str | None = None) -> str:
+    """Check the certificate independently, then write it; return its status line.
+
+    ``data_path`` is the weight file the claim refers to, if any: the checker
+    reads it, and the status line says how to verify with it.
+    """
     from ..certify.encode import dumps
-    from ..checker import check_text
+    from ..checker import check_text, read_capped
     from .output import write_output
 
     text = dumps(cert)
     if not args.no_check:
-        code, message = check_text(text, accelerator(args))
+        data = read_capped(data_path, binary=True) if data_path else None
+        code, message = check_text(text, accelerator(args), data)
         if code == EXIT_CAP:
             raise CheckerCapExceeded(f"the certificate exceeds the checker's caps ({message})")
         if code:
             raise InternalError(f"generated certificate failed the checker: {message}")
     if args.output:
         write_output(args.output, text)
-        return f"certificate: {args.output} ({'written' if args.no_check else 'VERIFIED'})"
+        status = f"certificate: {args.output} ({'written' if args.no_check else 'VERIFIED'})"
+        if data_path:
+            status += (f"; it refers to {data_path} by its SHA-256, verify with: "
+                       f"exactopen verify {args.output} --data {data_path}")
+        return status
     return "certificate: not written (use -o FILE)"
+
+
+def add_embed(p) -> None:
+    p.add_argument("--embed", action="store_true",
+                   help="copy matrices read from weight files into the certificate instead of "
+                        "referring to the file by its SHA-256 (then no --data is needed)")
+
+
+def claim_sources(args, refs: dict):
+    """How the certificate writes the matrices read from weight files (see certify.data)."""
+    from ..certify.data import ClaimSources
+    return ClaimSources(refs, embed=getattr(args, "embed", False))
 
 
 def engine(args):

@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 from ..errors import InputError
-from .common import EXIT_OK, MATRIX_HELP, add_output, engine, progress, say, write_certificate
+from .common import (EXIT_OK, MATRIX_HELP, add_embed, add_output, claim_sources, engine, progress,
+                     say, write_certificate)
+
+
+def _data_path(sources):
+    return sources.data.path if sources.data else None
 
 
 def cmd_rank(args) -> int:
     from ..certify.rank import rank_certificate
-    from ..linalg.readers import read_matrix
+    from ..linalg.inputs import read_input
 
-    A = read_matrix(args.matrix)
-    r, cert = rank_certificate(A, engine(args))
+    A, ref = read_input(args.matrix)
+    sources = claim_sources(args, {"A": ref})
+    r, cert = rank_certificate(A, engine(args), sources)
     print(f"rank = {r} ({A.nrows} x {A.ncols} matrix)")
-    say(args, write_certificate(args, cert))
+    say(args, write_certificate(args, cert, _data_path(sources)))
     return EXIT_OK
 
 
 def cmd_certify(args) -> int:
     from ..certify.theorem2 import openness_certificate
-    from ..linalg.readers import read_matrix
+    from ..linalg.inputs import read_input
     from ..openness import analyze
     from ..report.summary import openness_summary
 
-    W1, W2 = read_matrix(args.W1), read_matrix(args.W2)
+    (W1, ref1), (W2, ref2) = read_input(args.W1), read_input(args.W2)
     report = analyze(W1, W2, engine(args))
-    status = write_certificate(args, openness_certificate(report))
+    sources = claim_sources(args, {"W1": ref1, "W2": ref2})
+    status = write_certificate(args, openness_certificate(report, sources), _data_path(sources))
     print(openness_summary(report))
     say(args, status)
     return EXIT_OK
@@ -45,11 +52,11 @@ def _matrix_text(M) -> str:
 def cmd_lift(args) -> int:
     from ..certify.encode import dumps, encode_matrix
     from ..certify.theorem2 import openness_certificate
-    from ..linalg.readers import read_matrix
+    from ..linalg.inputs import read_input
     from ..openness import analyze, lift
     from .output import write_output
 
-    W1, W2, target = read_matrix(args.W1), read_matrix(args.W2), read_matrix(args.target)
+    (W1, ref1), (W2, ref2), (target, _) = (read_input(x) for x in (args.W1, args.W2, args.target))
     report = analyze(W1, W2, engine(args))
     result = lift(W1, W2, target, report)
     print(f"W1' = {_matrix_text(result.W1)}")
@@ -62,17 +69,18 @@ def cmd_lift(args) -> int:
         write_output(args.factors, dumps({"W1": encode_matrix(result.W1),
                                           "W2": encode_matrix(result.W2)}))
         say(args, f"factors: {args.factors}")
-    say(args, write_certificate(args, openness_certificate(report)))
+    sources = claim_sources(args, {"W1": ref1, "W2": ref2})
+    say(args, write_certificate(args, openness_certificate(report, sources), _data_path(sources)))
     return EXIT_OK
 
 
 def cmd_probe(args) -> int:
+    from ..linalg.inputs import read_input
     from ..linalg.numbers import parse_rational
-    from ..linalg.readers import read_matrix
     from ..openness.probe import DEFAULT_RADII, probe, svg_plot
     from .output import write_output
 
-    W1, W2 = read_matrix(args.W1), read_matrix(args.W2)
+    (W1, _), (W2, _) = read_input(args.W1), read_input(args.W2)
     radii = DEFAULT_RADII
     if args.radii:
         radii = [parse_rational(x, where="--radii") for x in args.radii.split(",")]
@@ -98,8 +106,9 @@ def register(sub, fmt) -> None:
                        description="Print the exact rank of a rational matrix and write a rank "
                                    "certificate (a non-zero minor and an integer kernel).\n\n"
                                    + MATRIX_HELP)
-    p.add_argument("matrix", help="matrix file or inline matrix")
+    p.add_argument("matrix", help="matrix file, FILE:TENSOR of a weight file, or inline matrix")
     add_output(p)
+    add_embed(p)
     p.set_defaults(func=cmd_rank)
 
     p = sub.add_parser("certify", help="local openness of (W1, W2) -> W1 W2, certified",
@@ -108,9 +117,10 @@ def register(sub, fmt) -> None:
                                    "(W1, W2) (W1: m x k, W2: k x n), report conditions (i)-(v) "
                                    "of Theorem 2 (k < min(m, n)) or (A)/(B) of Behrends' case "
                                    "(k >= min(m, n)), and write a certificate.\n\n" + MATRIX_HELP)
-    p.add_argument("W1", help="m x k matrix (file or inline)")
-    p.add_argument("W2", help="k x n matrix (file or inline)")
+    p.add_argument("W1", help="m x k matrix (file, FILE:TENSOR or inline)")
+    p.add_argument("W2", help="k x n matrix (file, FILE:TENSOR or inline)")
     add_output(p)
+    add_embed(p)
     p.set_defaults(func=cmd_certify)
 
     p = sub.add_parser("lift", help="exact nearby factors W1' W2' = Z' for an open pair",
@@ -120,11 +130,12 @@ def register(sub, fmt) -> None:
                                    "W1', W2' with W1' W2' = Z' exactly and the exact squared "
                                    "distances; --factors writes W1', W2' as JSON, -o the "
                                    "certificate that the pair is locally open.\n\n" + MATRIX_HELP)
-    p.add_argument("W1", help="m x k matrix (file or inline)")
-    p.add_argument("W2", help="k x n matrix (file or inline)")
+    p.add_argument("W1", help="m x k matrix (file, FILE:TENSOR or inline)")
+    p.add_argument("W2", help="k x n matrix (file, FILE:TENSOR or inline)")
     p.add_argument("target", metavar="ZPRIME", help="the target Z' (m x n)")
     p.add_argument("--factors", metavar="FILE.json", help="write W1' and W2' here (exact JSON)")
     add_output(p)
+    add_embed(p)
     p.set_defaults(func=cmd_lift)
 
     p = sub.add_parser("probe", help="measure reach against delta with random exact lifts",
@@ -133,8 +144,8 @@ def register(sub, fmt) -> None:
                                    "and print (delta, worst reach) with the fitted exponent "
                                    "(about 1 for full-rank pairs, 1/2 when the rank is below k)."
                                    "\n\n" + MATRIX_HELP)
-    p.add_argument("W1", help="m x k matrix (file or inline)")
-    p.add_argument("W2", help="k x n matrix (file or inline)")
+    p.add_argument("W1", help="m x k matrix (file, FILE:TENSOR or inline)")
+    p.add_argument("W2", help="k x n matrix (file, FILE:TENSOR or inline)")
     p.add_argument("--radii", help="comma-separated positive rationals (default 1/10,...,1/100000)")
     p.add_argument("--samples", type=int, default=5, help="targets per radius (default 5)")
     p.add_argument("--seed", type=int, default=0)
