@@ -33,3 +33,14 @@ def test_docs_index_quickstart_matches_readme():
     for line in readme.splitlines():
         if line.startswith("python3 -m venv"):
             assert line in index
+
+
+def test_docstrings_cite_sections_that_exist():
+    import re
+    headings = set(re.findall(r"^## (\d+)\. ", (ROOT / "docs" / "theory.md").read_text(), re.M))
+    cited = set()
+    for path in (ROOT / "exactopen").rglob("*.py"):
+        text = path.read_text()
+        assert "THEORY.md" not in text, path
+        cited.update(re.findall(r"docs/theory\.md``?,? section (\d+)", text))
+    assert cited and cited <= headings, cited - headings

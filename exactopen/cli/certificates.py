@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 
-from ..errors import InputError
+from ..errors import InputError, InternalError
 from .common import (EXIT_NOT_VERIFIED, EXIT_OK, accelerator, add_plain, progress)
 
 
@@ -35,10 +35,13 @@ def cmd_explain(args) -> int:
         raise InputError(f"{args.certificate}: cannot read: {exc}") from None
     try:
         blocks = explain(text, accelerator(args), data)
+        rendered = render_html(blocks) if args.format == "html" else render_markdown(blocks)
     except NotExplainable as exc:
         print(f"{args.certificate}: {exc}; there is no proof to explain", file=sys.stderr)
         return EXIT_NOT_VERIFIED
-    rendered = render_html(blocks) if args.format == "html" else render_markdown(blocks)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise InternalError(f"{args.certificate} verified, but its proof could not be rendered "
+                            f"({type(exc).__name__}: {exc})") from None
     if args.output:
         write_output(args.output, rendered)
         print(f"proof written to {args.output}")

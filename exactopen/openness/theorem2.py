@@ -8,6 +8,8 @@ rank(W1 W2)``:
 * ``k >= min(m, n)`` (Behrends): (A) ``m + r2 <= k + r12`` or
   (B) ``n + r1 <= k + r12``.
 
+The mathematics is in docs/theory.md, sections 1-3.
+
 :func:`analyze` never forms the m x n product: ``r12`` is the rank of the
 core ``W1[I, :] W2[:, J]`` (r1 x r2, with ``I`` rows of a basis of W1's row
 space and ``J`` columns of a basis of C(W2)), and every other computation is

@@ -114,3 +114,13 @@ def test_explain_renders_every_rule_and_evidence_form():
             seen_forms.update(k for k in ("det_residue", "inverse", "transposed") if step.get(k))
     assert {"det_residue", "inverse", "transposed"} <= seen_forms
     assert seen_rules == set(RULES), set(RULES) - seen_rules
+
+
+def test_a_rendering_failure_is_an_internal_error_not_a_rejection(tmp_path, capsys, monkeypatch):
+    import exactopen.report as report
+
+    def broken(blocks):
+        raise KeyError("det_residue")
+    monkeypatch.setattr(report, "render_markdown", broken)
+    assert main(["explain", str(GALLERY[0])]) == 4
+    assert "verified, but its proof could not be rendered" in capsys.readouterr().err
