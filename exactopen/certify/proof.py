@@ -8,7 +8,7 @@ graph, ties broken by insertion order, so the output is deterministic).
 
 from __future__ import annotations
 
-import networkx as nx
+import heapq
 
 from ..checker.spec import FORMAT, VERSION, claim_digest
 from ..errors import InternalError
@@ -29,15 +29,27 @@ class Proof:
         for index, (_, _, _, defines) in enumerate(self._entries):
             for name in defines:
                 definer[name] = index
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(len(self._entries)))
+        after = [[] for _ in self._entries]  # step index -> the steps that read what it defines
+        waiting = [0] * len(self._entries)
         for index, (rule, _, reads, _) in enumerate(self._entries):
-            for name in reads:
+            for name in sorted(set(reads)):
                 if name in definer:
-                    graph.add_edge(definer[name], index)
+                    after[definer[name]].append(index)
+                    waiting[index] += 1
                 elif name not in self._claim:
                     raise InternalError(f"step {rule} reads undefined {name!r}")
-        order = list(nx.lexicographical_topological_sort(graph))
+        ready = [index for index, count in enumerate(waiting) if not count]
+        heapq.heapify(ready)
+        order = []
+        while ready:  # Kahn's algorithm, the earliest added step first among those ready
+            index = heapq.heappop(ready)
+            order.append(index)
+            for later in after[index]:
+                waiting[later] -= 1
+                if not waiting[later]:
+                    heapq.heappush(ready, later)
+        if len(order) != len(self._entries):
+            raise InternalError("the steps read each other's names in a cycle")
         position = {index: pos + 1 for pos, index in enumerate(order)}
         out = []
         for index in order:

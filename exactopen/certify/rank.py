@@ -8,7 +8,6 @@ from ..checker.spec import PRIME
 from ..linalg import FLINT, Engine, Matrix
 from ..linalg.numbers import encode_rational
 from ..linalg.rank_evidence import rank_evidence
-from ..linalg.sparse import cover_certificate, density
 from .data import EMBEDDED, ClaimSources
 from .encode import encode_matrix
 from .proof import Proof, certificate
@@ -74,6 +73,8 @@ def rank_certificate(A: Matrix, engine: Engine = FLINT,
     >>> r, cert["kind"], cert["verdict"]
     (1, 'rank', 'holds')
     """
+    from ..linalg.sparse import cover_certificate, density  # networkx: only for this route
+
     proof = Proof(["A"])
     sparse = density(A) < SPARSE
     cover = cover_certificate(A, exact=engine.exact) if sparse else None

@@ -22,7 +22,7 @@ the kernel nor which minors vanish.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import flint
 
@@ -193,6 +193,11 @@ def rank_evidence(A: Matrix, *, exact: bool = True, transpose: bool | None = Non
     transposed = A.nrows < A.ncols if transpose is None else transpose
     key = ("rank_evidence", transposed)
     cached = A._cache.get(key)
+    partner = A._cache.get("transpose")
+    if cached is None and partner is not None:  # evidence for A^T of the other side: the same
+        theirs = partner._cache.get(("rank_evidence", not transposed))
+        if theirs:
+            cached = A._cache[key] = (replace(theirs[0], transposed=transposed), theirs[1])
     if cached and (cached[1] or not exact):
         return cached[0]
     if cached:  # checked modulo primes only: now prove the kernel identity exactly
@@ -212,6 +217,16 @@ def rank_evidence(A: Matrix, *, exact: bool = True, transpose: bool | None = Non
             A._cache[key] = (ev, exact)
             return ev
     raise InternalError(f"no verified kernel after {max_tries} primes")
+
+
+def linked_transpose(A: Matrix) -> Matrix:
+    """``A.T``, the same object on every call, sharing its rank evidence with ``A``
+    (evidence for ``A`` is evidence for ``A^T`` with ``transposed`` flipped)."""
+    partner = A._cache.get("transpose")
+    if partner is None:
+        partner = A.T
+        partner._cache["transpose"], A._cache["transpose"] = A, partner
+    return partner
 
 
 def independent_columns(A: Matrix, exact: bool = True) -> list[int]:

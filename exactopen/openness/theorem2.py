@@ -31,7 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import InputError, InternalError
-from ..linalg import FLINT, Engine, Matrix, column_space, intersection, left_null_space, null_space, rank
+from ..linalg import FLINT, Engine, Matrix, column_space, intersection, null_space, rank
+from ..linalg.rank_evidence import linked_transpose
 from .witnesses import (Perturbation, intersection_vector, perturbation_T1, pivot_columns,
                         pivot_rows, product_vanishes)
 
@@ -108,11 +109,12 @@ def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
         raise InputError(f"W1 is {m} x {k} but W2 is {k2} x {n}: the inner dimensions differ")
     if min(m, k, n) == 0:
         raise InputError(f"empty factor: W1 is {m} x {k}, W2 is {k2} x {n}")
+    W1t, W2t = linked_transpose(W1), linked_transpose(W2)  # share rank evidence with W1, W2
     r1, r2 = rank(W1, engine), rank(W2, engine)
     r12 = rank(core(W1, W2, engine), engine)
     # a second route, in Q^k: explicit bases of the two intersections
     dim_iii = intersection(null_space(W1, engine), column_space(W2, engine), engine).ncols
-    dim_iv = intersection(left_null_space(W2, engine), column_space(W1.T, engine), engine).ncols
+    dim_iv = intersection(null_space(W2t, engine), column_space(W1t, engine), engine).ncols
     _require(dim_iii == r2 - r12, f"dim N(W1) ∩ C(W2) = {dim_iii}, r2 - r12 = {r2 - r12}")
     _require(dim_iv == r1 - r12, f"dim N(W2^T) ∩ C(W1^T) = {dim_iv}, r1 - r12 = {r1 - r12}")
     max1, max2 = min(m, r12 + k - r2), min(n, r12 + k - r1)
@@ -121,8 +123,9 @@ def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
     else:
         setting, target1, target2 = "behrends", m, n
     T1 = perturbation_T1(W1, W2, target1, engine)
-    found2 = perturbation_T1(W2.T, W1.T, target2, engine)
-    T2 = found2.transposed() if found2 else None
+    found2 = perturbation_T1(W2t, W1t, target2, engine)
+    T2 = None if found2 is None else Perturbation(None, None, W2) if found2.left is None else \
+        found2.transposed()
     _require((T1 is not None) == (max1 >= target1), f"T1 witness vs max rank {max1}")
     _require((T2 is not None) == (max2 >= target2), f"T2 witness vs max rank {max2}")
     if T1 is not None:
@@ -150,7 +153,7 @@ def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
             _require(report.u is not None and product_vanishes(W1, W2 @ report.u, engine),
                      "vector of N(W1) ∩ C(W2)")
         if not conditions["iv"]:
-            yt = intersection_vector(W2.T, W1.T, engine)
+            yt = intersection_vector(W2t, W1t, engine)
             _require(yt is not None and product_vanishes(yt.T @ W1, W2, engine),
                      "vector of N(W2^T) ∩ C(W1^T)")
             report.y = yt.T
