@@ -19,7 +19,7 @@ import sys
 
 from .. import __version__
 from ..errors import InputError, InternalError, NotApplicable
-from . import certificates, networks, openness
+from . import certificates, models, networks, openness
 from .common import (EXIT_CAP, EXIT_INPUT, EXIT_INTERNAL, EXIT_NOT_APPLICABLE, EXIT_OK,
                      CheckerCapExceeded)
 
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     openness.register(sub, fmt)
     certificates.register(sub, fmt)
     networks.register(sub, fmt)
+    models.register(sub, fmt)
     return parser
 
 

@@ -149,7 +149,7 @@ def _claim_blocks(doc) -> list:
     if claim.get("properties"):
         blocks.append(("ul", [f"property claimed: {p}" for p in claim["properties"]]))
     blocks += [_matrix_block(f"W{i + 1}", w) for i, w in enumerate(net["layers"])]
-    blocks += [_matrix_block(k, net[k]) for k in ("X", "Y", "weights")]
+    blocks += [_matrix_block(k, net[k]) for k in ("X", "Y", "weights") if k in net]
     return blocks
 
 
