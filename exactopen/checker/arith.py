@@ -72,6 +72,11 @@ def inverse_mod_p_holds(ints, inverse, p, accel=None):
     return all((x - (i == j)) % p == 0 for i, row in enumerate(product) for j, x in enumerate(row))
 
 
+def max_abs(rows):
+    """The largest absolute value of the entries of integer rows (0 for none)."""
+    return max((max(max(r), -min(r)) for r in rows if r), default=0)
+
+
 def _slot_bytes(bound):
     """Bytes per slot so that every value of absolute value <= bound fits, signed."""
     return (bound.bit_length() + 2 + 7) // 8
@@ -90,8 +95,8 @@ def int_matmul(a_rows, b_rows, n, accel=None):
     fast = accel.product(a_rows, b_rows, n) if accel else None
     if fast is not None:
         return fast
-    amax = max((sum(abs(x) for x in r) for r in a_rows), default=0)
-    bmax = max((abs(x) for r in b_rows for x in r), default=0)
+    amax = max((sum(map(abs, r)) for r in a_rows), default=0)
+    bmax = max_abs(b_rows)
     nbytes = _slot_bytes(max(amax * bmax, bmax))  # slots hold B's entries and every sum
     packed = [_pack(r, nbytes) for r in b_rows]
     half = 1 << (8 * nbytes - 1)
@@ -115,8 +120,7 @@ def kernel_vanishes(ints, cols, free, pivot_part, d, accel=None):
     fast = accel.kernel_vanishes(ints, cols, free, pivot_part, d) if accel else None
     if fast is not None:
         return fast
-    pmax = max((abs(x) for r in pivot_part for x in r), default=0)
-    amax = max((abs(x) for r in ints for x in r), default=0)
+    pmax, amax = max_abs(pivot_part), max_abs(ints)
     jsum = max((sum(abs(r[j]) for j in cols) for r in ints), default=0)
     nbytes = _slot_bytes(max(pmax, amax, jsum * pmax + d * amax))
     packed = [_pack(r, nbytes) for r in pivot_part]

@@ -16,6 +16,8 @@ import json
 import math
 import struct
 import zipfile
+from itertools import repeat
+from operator import itemgetter
 
 from .spec import MAX_DIM, MAX_ENTRIES
 
@@ -200,9 +202,11 @@ def matrix(data, index, name, transpose=False, max_dim=MAX_DIM, max_entries=MAX_
     if dtype[0] != "F":
         return (*size, [list(row) for row in rows], [1] * len(rows))
     out, dens = [], []
-    for row in rows:
-        ratios = [x.as_integer_ratio() for x in row]  # exact; each denominator a power of two
-        den = max([d for _, d in ratios], default=1)
-        out.append([p * (den // d) for p, d in ratios])
+    for row in rows:  # each denominator is a power of two; den the largest of the row
+        den = max(map(itemgetter(1), map(float.as_integer_ratio, row)), default=1)
+        try:  # x * den is an integer, and ldexp only moves the exponent: exact
+            out.append(list(map(int, map(math.ldexp, row, repeat(den.bit_length() - 1)))))
+        except OverflowError:  # x * den beyond float64's range (only float64 data)
+            out.append([p * (den // d) for p, d in map(float.as_integer_ratio, row)])
         dens.append(den)
     return (*size, out, dens)

@@ -9,7 +9,7 @@ exactly the stated verdict (and conditions) from the facts.
 
 import hashlib
 
-from . import conclude, tensors
+from . import arith, conclude, tensors
 from .errors import Malformed, NotVerified
 from .jsonload import any_matrix, canonical, count, fields, matrix
 from .landscape import Network
@@ -53,7 +53,7 @@ class Claim:
 
 
 def _words(mat):
-    bits = max((abs(x).bit_length() for row in mat.rows for x in row), default=0)
+    bits = arith.max_abs(mat.rows).bit_length()
     return 1 + max(bits, max(mat.dens, default=1).bit_length()) // 64
 
 
