@@ -146,6 +146,20 @@ def _certify_chain(job: Job, out: Outcome):
     return cert
 
 
+_DATA = {}  # path -> ((size, mtime), content): a process reads a file once for all its jobs
+
+
+def _data(path: str) -> bytes:
+    from ..checker import read_capped
+
+    status = os.stat(path)
+    key = (status.st_size, status.st_mtime_ns)
+    if _DATA.get(path, (None,))[0] != key:
+        _DATA.clear()
+        _DATA[path] = (key, read_capped(path, binary=True))
+    return _DATA[path][1]
+
+
 def run_job(job: Job) -> Outcome:
     """Certify one job and verify its certificate with the independent checker and the data.
 
@@ -153,7 +167,7 @@ def run_job(job: Job) -> Outcome:
     (2 bad input, 5 the lemma does not apply, 4 internal error).
     """
     from ..accel.limbs import accelerator
-    from ..checker import check_text, read_capped
+    from ..checker import check_text
     from ..checker.spec import BUDGET
     from ..errors import InternalError, NotApplicable
 
@@ -166,9 +180,8 @@ def run_job(job: Job) -> Outcome:
                                         "width: Lemma 7 does not apply (nothing certified)")
         else:
             out.text = dumps(cert)
-            data = read_capped(job.data.path, binary=True)
-            out.code, out.message = check_text(out.text, accelerator(job.plain), data,
-                                               job.budget or BUDGET)
+            out.code, out.message = check_text(out.text, accelerator(job.plain),
+                                               _data(job.data.path), job.budget or BUDGET)
     except InternalError as exc:
         out.code, out.message = 4, f"internal error: {exc}"
     except NotApplicable as exc:
