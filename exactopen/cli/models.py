@@ -14,8 +14,11 @@ with PREFIX.lora_B.weight (d_out x r) gives W1 = lora_B, W2 = lora_A (the
 update is (alpha / r) B A; the scale changes no rank). --pair W1,W2 names
 other pairs (e.g. the factors of a factorised layer), --chain L1,L2,...
 the layers of a stack in the order they apply to the input (each layer is
-out x in, as in PyTorch), for Lemma 7: the product map is locally open at a
-non-degenerate point (rank of the product = smallest width).
+out x in, as in PyTorch), for Lemma 7: the product map (L1, ..., Lh) ->
+Lh ... L1 is locally open at a non-degenerate point (rank of the product =
+smallest width). That is the map of a deep *linear* network; with
+activations between the layers, Lemma 3 is the relevant statement
+(exactopen network-open --lemma 3, with the data X).
 
 Each certificate refers to its weight file by SHA-256 and is verified by the
 independent checker with that file; verify one yourself with
