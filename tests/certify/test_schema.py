@@ -40,3 +40,42 @@ def test_sparse_rank_certificates_match_schema():
     _, sparse = rank_certificate(sparse_block_matrix(random.Random(1), 40, 4, 0.08))
     assert sparse["steps"][0]["rule"] == "vertex-cover"
     jsonschema.validate(sparse, SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+VERSION1 = sorted((ROOT / "tests" / "checker" / "version1").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", VERSION1, ids=[p.stem for p in VERSION1])
+def test_version_1_certificates_match_schema(path):
+    jsonschema.validate(json.loads(path.read_text()), SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+def test_weight_file_certificates_match_schema():
+    """Tensor references, claim.data, core steps, factored witnesses, vectors, and a Lemma 7
+    chain without data."""
+    from exactopen.certify.data import DataFile
+    from exactopen.certify.scan import discover, run_job
+
+    models = ROOT / "examples" / "models"
+    adapter = str(models / "lora-adapter" / "adapter_model.safetensors")
+    pyramidal = str(models / "digits-pyramidal.safetensors")
+    jobs = discover(adapter, DataFile.of(adapter)) + discover(
+        pyramidal, DataFile.of(pyramidal),
+        chains=[("layers.0.weight", "layers.1.weight", "layers.2.weight")])
+    rules, names = set(), set()
+    for job in jobs:
+        doc = json.loads(run_job(job).text)
+        jsonschema.validate(doc, SCHEMA, cls=jsonschema.Draft202012Validator)
+        rules.update(s["rule"] for s in doc["steps"])
+        names.update(s.get("name") for s in doc["steps"])
+    assert {"core", "product", "sum", "zero", "nonzero", "minor"} <= rules
+    assert {"T1L", "T1R", "T2L", "T2R", "u", "y"} <= names
+    doc = json.loads(run_job(jobs[0]).text)
+    for broken in ({"tensor": "x", "shape": [1, 2]}, {"tensor": "x", "shape": [1, 2],
+                                                        "transpose": "no"}):
+        wrong = {**doc, "claim": {**doc["claim"], "W1": broken}}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(wrong, SCHEMA, cls=jsonschema.Draft202012Validator)
+    wrong = {**doc, "claim": {**doc["claim"], "data": {"sha256": "abc", "bytes": 1}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(wrong, SCHEMA, cls=jsonschema.Draft202012Validator)

@@ -192,3 +192,19 @@ def test_dask_cluster(capsys, tmp_path):
         code, text, _ = run(capsys, "scan", ADAPTER, "--out", tmp_path, "--dask",
                             cluster.scheduler_address)
     assert code == 0 and "10 certificates VERIFIED" in text
+
+
+def test_lift_and_probe_read_weight_files(capsys, tmp_path):
+    path = tmp_path / "pair.safetensors"
+    save_file({"B": np.array([[1], [2]], np.float32), "A": np.array([[1, 1]], np.float16)},
+              str(path))
+    target = tmp_path / "z.txt"
+    target.write_text("1 11/10\n2 11/5\n")
+    cert = tmp_path / "c.json"
+    code, text, _ = run(capsys, "lift", f"{path}:B", f"{path}:A", target, "-o", cert)
+    assert code == 0 and "W1' W2' = Z' exactly" in text
+    assert json.loads(cert.read_text())["claim"]["W2"]["tensor"] == "A"
+    assert run(capsys, "verify", cert, "--data", path)[0] == 0
+    code, text, _ = run(capsys, "probe", f"{path}:B", f"{path}:A", "--samples", "1",
+                        "--radii", "1/10,1/100")
+    assert code == 0 and "fitted exponent" in text
