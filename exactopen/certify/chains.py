@@ -13,6 +13,7 @@ multiplies only those rows and columns through the chain.
 
 from __future__ import annotations
 
+from ..errors import InputError
 from ..linalg import FLINT, Engine, Matrix
 from ..linalg.rank_evidence import independent_columns, independent_rows
 from .data import EMBEDDED, ClaimSources
@@ -39,8 +40,8 @@ def _product(factors: list[Matrix], size: int) -> Matrix:
     for length in range(2, len(chain) + 1):
         for i in range(len(chain) - length + 1):
             j = i + length - 1
-            best[i, j] = min((best[i, c][0] + best[c + 1, j][0] + dims[i] * dims[c + 1] * dims[j + 1],
-                              c) for c in range(i, j))
+            best[i, j] = min((best[i, c][0] + best[c + 1, j][0]
+                              + dims[i] * dims[c + 1] * dims[j + 1], c) for c in range(i, j))
 
     def multiply(i, j):
         if i == j:
@@ -54,6 +55,9 @@ def nondegenerate_minor(layers: list[Matrix], engine: Engine = FLINT):
     """``(rows, cols, block)``: a non-singular ``min_i d_i`` minor of ``Wh ... W1`` and its
     value, or None when the product has lower rank (a degenerate point)."""
     widths = widths_of(layers)
+    if widths is None:
+        raise InputError("the layers do not chain: each layer's columns must be the previous "
+                         "layer's rows")
     p = widths.index(min(widths))
     R = _product(layers[:p], widths[0])                       # d_p x d_0
     L = _product(layers[p:], widths[p])                       # d_h x d_p

@@ -47,7 +47,8 @@ def _perturbation_steps(proof: Proof, prefix: str, witness: Perturbation, base: 
     add_minor_step(proof, total, witness.total, rows, cols)
 
 
-def _vector_steps(proof: Proof, name: str, vec: Matrix, nonzero: list[str], zero: list[str]) -> None:
+def _vector_steps(proof: Proof, name: str, vec: Matrix, nonzero: list[str],
+                  zero: list[str]) -> None:
     proof.add("matrix", defines=[name], name=name, value=encode_sparse(vec))
     for factors, rule in ((nonzero, "nonzero"), (zero, "zero")):
         product = "*".join(factors)

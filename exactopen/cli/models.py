@@ -209,7 +209,8 @@ def register(sub, fmt) -> None:
                                    "(Theorem 2, or Behrends' case), verify every certificate "
                                    "with the independent checker, and write the certificates "
                                    "and an index to DIR.\n\n" + SCAN_HELP)
-    p.add_argument("files", nargs="+", metavar="FILE", help="weight files (.safetensors, .npz, .npy)")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="weight files (.safetensors, .npz, .npy)")
     p.add_argument("--out", required=True, metavar="DIR", help="directory for the certificates "
                    "and index.json (created if needed)")
     p.add_argument("--pair", action="append", metavar="W1,W2",

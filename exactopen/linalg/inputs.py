@@ -55,8 +55,9 @@ def read_input(spec: str) -> tuple[Matrix, TensorRef | None]:
         if name is None:
             tensors = list_tensors(path)
             if len(tensors) != 1:
+                example = sorted(tensors)[0] if tensors else "NAME"
                 raise InputError(f"{path} holds {len(tensors)} tensors; name one as {path}:NAME "
-                                 f"(for example {path}:{sorted(tensors)[0] if tensors else 'NAME'})")
+                                 f"(for example {path}:{example})")
             name = next(iter(tensors))
         return read_tensor(path, name), TensorRef(path, name)
     if name is not None and os.path.isfile(path) and not os.path.isfile(spec):

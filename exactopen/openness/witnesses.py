@@ -46,14 +46,18 @@ def pivot_rows(A: Matrix, engine: Engine = FLINT) -> list[int]:
     """Rows of ``A`` forming a basis of its row space."""
     if A.nrows == 0 or A.ncols == 0:
         return []
-    return independent_rows(A, engine.exact) if engine.name == "flint" else list(rref(A.T, engine)[1])
+    if engine.name == "flint":
+        return independent_rows(A, engine.exact)
+    return list(rref(A.T, engine)[1])
 
 
 def pivot_columns(A: Matrix, engine: Engine = FLINT) -> list[int]:
     """Columns of ``A`` forming a basis of its column space."""
     if A.nrows == 0 or A.ncols == 0:
         return []
-    return independent_columns(A, engine.exact) if engine.name == "flint" else list(rref(A, engine)[1])
+    if engine.name == "flint":
+        return independent_columns(A, engine.exact)
+    return list(rref(A, engine)[1])
 
 
 def _standard_completion(basis: Matrix, count: int, engine: Engine) -> list[list[int]]:

@@ -79,9 +79,9 @@ def adapter(request):
 
 
 def test_lora_pairs_follow_peft_names():
+    layer = "base_model.model.layers.{}.q.lora_{}.weight"
     names = ["base_model.model.x.lora_A.weight", "base_model.model.x.lora_B.weight",
-             "base_model.model.layers.10.q.lora_A.weight", "base_model.model.layers.10.q.lora_B.weight",
-             "base_model.model.layers.2.q.lora_A.weight", "base_model.model.layers.2.q.lora_B.weight",
+             layer.format(10, "A"), layer.format(10, "B"), layer.format(2, "A"), layer.format(2, "B"),
              "y.lora_A.default.weight", "y.lora_B.default.weight",
              "lonely.lora_A.weight", "z.lora_B.weight", "w.weight"]
     assert lora_pairs(names) == [
