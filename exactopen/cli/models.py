@@ -27,8 +27,9 @@ Binary floats are read exactly, as the dyadic rationals they are.
 
 DIR/index.json: {"files": [{"path", "sha256"}], "pairs": [{"W1", "W2",
 "shapes": [[m, k], [k, n]], "ranks": [r1, r2, r12], "verdict":
-"locally-open" | "not-locally-open", "certificate": RELATIVE_PATH}]}, and
-"chains" when --chain is given.
+"locally-open" | "not-locally-open", "certificate": RELATIVE_PATH}]} (the
+pairs whose certificate was written and verified), and "chains" when
+--chain is given.
 
 Exit codes: 0 every certificate VERIFIED; otherwise the worst outcome:
 4 internal error, 1 a certificate NOT VERIFIED, 3 over the checker's caps,
