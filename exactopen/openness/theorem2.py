@@ -82,6 +82,13 @@ def core(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> Matrix:
     return W1.submatrix(I, range(W1.ncols)) @ W2.submatrix(range(W2.nrows), J)
 
 
+def _intersection_dim(U: Matrix, V: Matrix, engine: Engine) -> int:
+    """``dim span(U) ∩ span(V)`` for column bases; 0 at once when either space is {0}."""
+    if U.ncols == 0 or V.ncols == 0:
+        return 0
+    return intersection(U, V, engine).ncols
+
+
 def _check_witness(W: Matrix, other: Matrix, witness: Perturbation, target: int, left: bool,
                    engine: Engine) -> bool:
     """``T other = 0`` (``other T = 0`` when not ``left``) and ``rank(W + T) >= target``."""
@@ -113,8 +120,8 @@ def analyze(W1: Matrix, W2: Matrix, engine: Engine = FLINT) -> OpennessReport:
     r1, r2 = rank(W1, engine), rank(W2, engine)
     r12 = rank(core(W1, W2, engine), engine)
     # a second route, in Q^k: explicit bases of the two intersections
-    dim_iii = intersection(null_space(W1, engine), column_space(W2, engine), engine).ncols
-    dim_iv = intersection(null_space(W2t, engine), column_space(W1t, engine), engine).ncols
+    dim_iii = _intersection_dim(null_space(W1, engine), column_space(W2, engine), engine)
+    dim_iv = _intersection_dim(null_space(W2t, engine), column_space(W1t, engine), engine)
     _require(dim_iii == r2 - r12, f"dim N(W1) ∩ C(W2) = {dim_iii}, r2 - r12 = {r2 - r12}")
     _require(dim_iv == r1 - r12, f"dim N(W2^T) ∩ C(W1^T) = {dim_iv}, r1 - r12 = {r1 - r12}")
     max1, max2 = min(m, r12 + k - r2), min(n, r12 + k - r1)

@@ -180,3 +180,30 @@ def test_product_vanishes_exactly_or_by_projection(backend):
             bumped = [list(row) for row in N.tolist()]
             bumped[i][j] += 1
             assert not _product_vanishes(A, Matrix(bumped), backend)
+
+
+@pytest.mark.parametrize("kind", ["open", "rank-deficient", "zero", "intersection"])
+def test_the_m_by_n_product_is_never_formed(kind, monkeypatch):
+    """Analysis and certificate work on the factors, the core and subspaces of Q^k only."""
+    from exactopen.linalg import matrix as matrix_module
+
+    rng = random.Random(kind)
+    m, k, n, r = 60, 4, 70, {"open": 4, "rank-deficient": 3, "zero": 0, "intersection": 3}[kind]
+    W1, W2 = low_rank(rng, m, k, r), low_rank(rng, k, n, r)
+    if kind == "intersection":
+        W1 = Matrix([[0] + row[1:] for row in W1.tolist()], ncols=k)  # e0 in N(W1)
+        W2 = Matrix([[1] * n] + W2.tolist()[1:], ncols=n)
+    shapes = []
+    original = matrix_module.Matrix.__matmul__
+
+    def recording(self, other):
+        shapes.append((self.nrows, other.ncols))
+        return original(self, other)
+    monkeypatch.setattr(matrix_module.Matrix, "__matmul__", recording)
+    report = analyze(W1, W2, FLINT_PROJECTED)
+    text = dumps(openness_certificate(report))
+    monkeypatch.setattr(matrix_module.Matrix, "__matmul__", original)
+    assert shapes and max(a * b for a, b in shapes) <= max(m, n) * k
+    assert check_text(text) == (0, "VERIFIED")
+    assert (report.r1, report.r2, report.r12) == (brute_rank(W1), brute_rank(W2),
+                                                  brute_rank(W1 @ W2))
