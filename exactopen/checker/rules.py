@@ -229,16 +229,18 @@ def rule_rank(env, step):
     a = env.get(name, step)
     if not isinstance(step["transposed"], bool):
         raise Malformed(f"step {step['id']}: transposed must be true or false")
-    b = arith.transpose(a) if step["transposed"] else a
-    r = count(step["rank"], f"step {step['id']}.rank", 0, min(b.m, b.n))
-    rows, cols = _minor_indices(step, b.m, b.n)
+    flip = step["transposed"]  # B = A^T is formed only for a kernel to check
+    m, n = (a.n, a.m) if flip else (a.m, a.n)
+    r = count(step["rank"], f"step {step['id']}.rank", 0, min(m, n))
+    rows, cols = _minor_indices(step, m, n)
     if len(rows) != r:
         _fail(step, f"a minor of size rank = {r}", f"size {len(rows)}")
-    _nonsingular(env, step, arith.take(b, rows, cols), name)
+    block = arith.transpose(arith.take(a, cols, rows)) if flip else arith.take(a, rows, cols)
+    _nonsingular(env, step, block, name)
     kern = fields(step["kernel"], f"step {step['id']}.kernel", ("pivot_part", "denominator"))
     part = matrix(kern["pivot_part"], f"step {step['id']}.kernel.pivot_part", integers=True)
-    if (part.m, part.n) != (r, b.n - r):
-        _shape_error(step, f"kernel pivot_part must be {r} x {b.n - r}")
+    if (part.m, part.n) != (r, n - r):
+        _shape_error(step, f"kernel pivot_part must be {r} x {n - r}")
     d = integer(kern["denominator"], f"step {step['id']}.kernel.denominator")
     common = d
     for row in part.rows:
@@ -247,14 +249,15 @@ def rule_rank(env, step):
     if d <= 0 or common != 1:
         _fail(step, "a positive kernel denominator coprime to pivot_part", f"{d}, gcd {common}")
     chosen = set(cols)
-    free = [j for j in range(b.n) if j not in chosen]
+    free = [j for j in range(n) if j not in chosen]
     for a_, j in enumerate(cols):  # J is the greedy (RREF) pivot set: no later pivot is used
         if any(part.rows[a_][f] for f, g in enumerate(free) if j > g):
             _fail(step, "pivot columns J in RREF order (free columns use earlier pivots only)",
                   f"column {j} used by an earlier free column")
-    if b.m and free and not arith.kernel_vanishes(b.rows, cols, free, part.rows, d, env.accel):
+    if m and free and not arith.kernel_vanishes((arith.transpose(a) if flip else a).rows, cols,
+                                                free, part.rows, d, env.accel):
         _fail(step, f"A K = 0 for the kernel of {name}", "a non-zero entry")
-    env.basis[name] = (cols, rows) if step["transposed"] else (rows, cols)
+    env.basis[name] = (cols, rows) if flip else (rows, cols)
     env.bound(name, lower=r, upper=r)
 
 

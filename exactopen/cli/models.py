@@ -145,7 +145,7 @@ def _html(args, outcomes, doc) -> None:
              "</head><body><h1>Certified factor pairs</h1><p>Files: " +
              ", ".join(f"{html.escape(f['path'])} (SHA-256 {f['sha256'][:16]}...)"
                        for f in doc["files"]) + "</p><table><tr><th>pair</th><th>shapes</th>"
-             "<th>ranks</th><th>verdict</th><th>proof</th></tr>"]
+             "<th>ranks r1 r2 r12</th><th>verdict</th><th>proof</th></tr>"]
     for out in outcomes:
         if out.text is None or out.code:
             continue
