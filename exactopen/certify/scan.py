@@ -218,11 +218,11 @@ def run_jobs(jobs: list[Job], workers: int = 1, dask: str | None = None):
 
 
 def index(files: list[DataFile], outcomes: list[Outcome]) -> dict:
-    """``index.json``: the files with their digests, and one entry per certified pair
-    (and, when chains were asked for, per chain)."""
+    """``index.json``: the files with their digests, and one entry per pair whose certificate
+    was verified (and, when chains were asked for, one per chain)."""
     doc = {"files": [{"path": f.path, "sha256": f.sha256} for f in files], "pairs": []}
     for out in outcomes:
-        if out.job.kind == "pair" and out.text is not None:
+        if out.job.kind == "pair" and out.code == 0:
             doc["pairs"].append({"W1": out.job.tensors[0], "W2": out.job.tensors[1],
                                  "shapes": out.shapes, "ranks": out.ranks, "verdict": out.verdict,
                                  "certificate": out.job.certificate})
@@ -231,5 +231,5 @@ def index(files: list[DataFile], outcomes: list[Outcome]) -> dict:
         doc["chains"] = [{"layers": list(out.job.tensors), "shapes": out.shapes,
                           "verdict": out.verdict,
                           **({"lemma": "7", "certificate": out.job.certificate}
-                             if out.text is not None else {})} for out in chains]
+                             if out.code == 0 else {})} for out in chains]
     return doc

@@ -208,3 +208,21 @@ def test_lift_and_probe_read_weight_files(capsys, tmp_path):
     code, text, _ = run(capsys, "probe", f"{path}:B", f"{path}:A", "--samples", "1",
                         "--radii", "1/10,1/100")
     assert code == 0 and "fitted exponent" in text
+
+
+def test_a_rejected_certificate_is_neither_written_nor_indexed(capsys, tmp_path, monkeypatch):
+    import exactopen.checker as checker
+
+    real = checker.check_text
+
+    def reject_v_proj(text, *args):
+        if "layers.0.self_attn.v_proj" in text:
+            return 1, "NOT VERIFIED: step 1: rank: expected this, found that"
+        return real(text, *args)
+    monkeypatch.setattr(checker, "check_text", reject_v_proj)
+    code, text, _ = run(capsys, "scan", ADAPTER, "--out", tmp_path, "--workers", "1")
+    assert code == 1 and "9 certificates VERIFIED by the independent checker with the data " \
+                          "file, 1 not" in text
+    index = json.loads((tmp_path / "index.json").read_text())
+    assert len(index["pairs"]) == 9
+    assert not (tmp_path / "model.layers.0.self_attn.v_proj.json").exists()
