@@ -7,7 +7,8 @@ import re
 import pytest
 
 from exactopen.cli import main
-from exactopen.report import NotExplainable, explain, render_html, render_markdown
+from exactopen.report import (NotExplainable, Proof, explain, render_fragment, render_html,
+                              render_markdown)
 
 GALLERY = sorted((pathlib.Path(__file__).resolve().parents[2] / "certificates").glob("*.json"))
 OFFLINE = re.compile(r"<(script|link|img|iframe|object|embed)\b|https?://|url\(|@import", re.I)
@@ -96,6 +97,28 @@ def test_small_computed_values_are_shown():
     md = render_markdown(explain(_gallery("weighted-minimum-3-2-1-3")))
     assert "chart Hessian = L D L^T (5 x 5; computed here)" in md
     assert "[ 0   3  0  -2  0 ]" in md
+
+
+def test_proof_objects_show_themselves_in_a_notebook(tmp_path):
+    text = _gallery("theorem8-square-2-1-1-2")
+    for source in (text, json.loads(text), next(p for p in GALLERY if "theorem8" in p.stem)):
+        proof = Proof(source)
+        assert proof.verdict == "not-a-local-minimum"
+    fragment = proof._repr_html_()
+    assert fragment.startswith('<div class="exactopen-proof"><style>') and "<html" not in fragment
+    assert not OFFLINE.search(fragment) and fragment in proof.html()
+    assert fragment == render_fragment(proof.blocks)
+    assert proof._repr_markdown_().startswith(
+        "# Proof: network not local minimum (not-a-local-minimum)\n")
+    assert "Σ\\_ij w\\_ij" in proof._repr_markdown_()  # Markdown markup escaped
+    assert str(proof) == proof.markdown() and "Σ_ij w_ij" in str(proof)
+    assert repr(proof) == "<Proof of network-not-local-minimum: not-a-local-minimum, VERIFIED>"
+    doc = json.loads(text)
+    doc["steps"][-1]["t0"] = "1"
+    with pytest.raises(NotExplainable):
+        Proof(doc)
+    with pytest.raises(TypeError):
+        Proof(42)
 
 
 def test_large_matrices_are_summarised():
