@@ -57,10 +57,17 @@ def test_refuses_certificates_that_do_not_verify(tmp_path, capsys):
     assert main(["explain", str(tmp_path / "missing.json")]) == 2
 
 
-def test_explain_writes_a_file(tmp_path, capsys):
-    out = tmp_path / "proof.html"
-    assert main(["explain", str(GALLERY[0]), "--format", "html", "-o", str(out)]) == 0
-    assert out.read_text().startswith("<!DOCTYPE html>")
+def test_explain_writes_a_file_in_the_format_its_name_says(tmp_path, capsys):
+    for name, extra, html in (("proof.html", [], True), ("proof.HTM", [], True),
+                              ("proof.md", [], False), ("proof.txt", [], False),
+                              ("forced.html", ["--format", "md"], False),
+                              ("forced.md", ["--format", "html"], True)):
+        out = tmp_path / name
+        assert main(["explain", str(GALLERY[0]), "-o", str(out), *extra]) == 0
+        assert out.read_text().startswith("<!DOCTYPE html>") == html, name
+        assert out.read_text().startswith("# Proof: ") != html, name
+    assert main(["explain", str(GALLERY[0])]) == 0
+    assert capsys.readouterr().out.count("# Proof: ") == 1  # Markdown on standard output
 
 
 def test_html_typesets_exponents_subscripts_and_signs():
