@@ -128,6 +128,19 @@ def test_proof_objects_show_themselves_in_a_notebook(tmp_path):
         Proof(42)
 
 
+def test_ipython_displays_a_proof_as_html_and_markdown():
+    """What a notebook cell shows, through IPython's display machinery (where IPython is
+    installed; a Jupyter kernel, nbclient and a notebook would add ~20 s to CI's install for
+    no more than this checks)."""
+    formatters = pytest.importorskip("IPython.core.formatters",
+                                     reason="IPython is not installed (pip install ipython)")
+    data, _ = formatters.DisplayFormatter().format(Proof(_gallery("theorem8-square-2-1-1-2")))
+    assert data["text/html"].startswith('<div class="exactopen-proof"><style>')
+    assert '<mtable class="m">' in data["text/html"]
+    assert data["text/markdown"].startswith("# Proof: network not local minimum")
+    assert data["text/plain"] == "<Proof of network-not-local-minimum: not-a-local-minimum, VERIFIED>"
+
+
 def test_large_matrices_are_summarised():
     from exactopen.certify.encode import dumps
     from exactopen.certify.rank import rank_certificate
