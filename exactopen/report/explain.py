@@ -35,8 +35,14 @@ from ..errors import ExactOpenError
 from . import values as V
 from .text import format_polynomial
 
-#: Matrices with more entries than this are summarised, not typeset.
+#: Matrices with more entries than this, or more rows or columns than MAX_SIDE, are
+#: summarised, not typeset.
 MAX_TYPESET = 64
+MAX_SIDE = 16
+
+
+def _typeset(m: int, n: int) -> bool:
+    return m * n <= MAX_TYPESET and m <= MAX_SIDE and n <= MAX_SIDE
 
 
 class NotExplainable(ExactOpenError):
@@ -56,7 +62,18 @@ def _operand(name: str) -> str:
 
 
 def _indices(indices) -> str:
-    return "{" + ", ".join(str(i + 1) for i in indices) + "}" if indices else "∅"
+    """0-based indices as a 1-based set, runs of four or more shortened: ``{1, ..., 9, 12}``."""
+    if not indices:
+        return "∅"
+    parts, run = [], [indices[0]]
+    for i in list(indices[1:]) + [None]:
+        if i is not None and i == run[-1] + 1:
+            run.append(i)
+            continue
+        parts += ([f"{run[0] + 1}, ..., {run[-1] + 1}"] if len(run) >= 4
+                  else [str(j + 1) for j in run])
+        run = [i]
+    return "{" + ", ".join(parts) + "}"
 
 
 def _mat(rows, shape):
@@ -64,7 +81,7 @@ def _mat(rows, shape):
     m, n = shape
     if rows is None:
         return None
-    if m * n > MAX_TYPESET:
+    if not _typeset(m, n):
         digest = hashlib.sha256(json.dumps(V.strings(rows)).encode()).hexdigest()[:16]
         return ("summary", f"a {m} x {n} matrix (SHA-256 of its entries {digest}...), not typeset")
     return ("mat", [[x if isinstance(x, (str, tuple)) else V.text(x) for x in r] for r in rows],
@@ -77,7 +94,7 @@ def _certificate_matrix(obj):
     if "tensor" in obj:
         side = ", transposed" if obj.get("transpose") else ""
         return ("summary", f"the tensor {obj['tensor']!r} of the data file ({m} x {n}{side})")
-    if m * n > MAX_TYPESET:
+    if not _typeset(m, n):
         digest = hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
         return ("summary", f"a {m} x {n} matrix (SHA-256 {digest}...), not typeset")
     return ("mat", V.dense(obj), (m, n))
@@ -176,7 +193,7 @@ def _nonzero(step, known):
 
 def _minor_item(label, rows, r, c):
     """``label[I, J] = block, det = ...`` for a small minor of known rows."""
-    if rows is None or len(r) * len(c) > MAX_TYPESET or not r:
+    if rows is None or not _typeset(len(r), len(c)) or not r:
         return None
     block = V.take(rows, r, c)
     return (f"{label}[{_indices(r)}, {_indices(c)}]", _mat(block, (len(r), len(c))),
@@ -208,12 +225,15 @@ def _rank(step, known):
         label, what = _bracketed(name), show(name)
     nullity = n - len(cols)
     if nullity == 0:
-        tail = f"; K has no columns (n - r = {n} - {len(cols)} = 0)."
+        kernel = f"K has no columns (n - r = {n} - {len(cols)} = 0)"
+    elif _typeset(n, nullity):
+        kernel = f"K ({n} x {nullity}) is the kernel matrix below"
     else:
-        tail = f" ({m} x {n}), and K ({n} x {nullity}) is the kernel matrix below."
-    blocks = [("p", f"Here A is {what}{tail}")]
+        kernel = f"K is {n} x {nullity}, too large to typeset"
+    here = "" if what == "A" else f"A is {what} ({m} x {n}); "
+    blocks = [("p", f"Here {here}{kernel}.")]
     items = [_minor_item(label, a, rows, cols)]
-    if nullity and n * nullity <= MAX_TYPESET:
+    if nullity and _typeset(n, nullity):
         kern = step["kernel"]
         k = V.kernel(n, cols, V.dense(kern["pivot_part"]), kern["denominator"])
         items.append(("K", _mat(k, (n, nullity)), ""))
@@ -248,7 +268,7 @@ def _stationary_loss(step, known):
 
 
 def _hessian(step, label, size):
-    if size * size > MAX_TYPESET or size * size > V.MAX_COMPUTE:
+    if not _typeset(size, size):
         return None
     lower = [[Fraction(x) for x in r] for r in V.dense(step["lower"])]
     return (label, _mat(V.ldl(lower, step["diagonal"]), (size, size)), "computed here")
@@ -417,9 +437,10 @@ def _theorem(doc) -> str:
     if kind == "rank":
         m, n = claim["matrix"]["shape"]
         r = claim["rank"]
-        return (f"Linear algebra: a non-zero r x r minor of A gives rank A >= r, and n - r "
-                f"linearly independent vectors K with A K = 0 give rank A <= r (rank-nullity); "
-                f"here r = {r} and A is {m} x {n}, so n - r = {n - r}.")
+        return ("Linear algebra: a non-zero r x r minor of A gives rank A >= r, and n - r "
+                "linearly independent vectors K with A K = 0, for A with n columns, give "
+                "rank A <= r (rank-nullity); the same holds for A^T, which has the rank of A. "
+                f"Here r = {r} and A is {m} x {n}.")
     if kind == "local-openness":
         m, k = claim["W1"]["shape"]
         n = claim["W2"]["shape"][1]

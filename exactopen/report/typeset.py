@@ -67,6 +67,8 @@ _SCRIPTS = [
     (re.compile(r"\b([A-Za-z]′?)(\d{1,2})\b"), r"\1<sub>\2</sub>"),
     # a verdict or label of three or more hyphenated words is not broken across lines
     (re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b"), r'<span class="nw">\g<0></span>'),
+    # a script stays on the line of its base (a line may otherwise break before "]^-1")
+    (re.compile(r"[^\s<>]+(?:<(su[bp])>[^<]*</\1>)+"), r'<span class="nw">\g<0></span>'),
 ]
 
 
