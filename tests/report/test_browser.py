@@ -26,9 +26,11 @@ pytestmark = pytest.mark.skipif(
     "chromium); the HTML structure tests in test_explain.py still ran")
 
 PROOFS = ("paper-example-open-in-range", "theorem8-square-2-1-1-2", "weighted-minimum-3-2-1-3")
+#: A desktop window, and the narrowest window Chromium opens (a phone held upright).
+WIDTHS = (1200, 500)
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--window-size=1200,2000")
+         "--hide-scrollbars")
 
 MEASURE = r"""<script>
 (function () {
@@ -90,24 +92,27 @@ MEASURE = r"""<script>
 
 @pytest.fixture(scope="module")
 def layouts(tmp_path_factory):
-    """What Chromium laid out for each proof, measured by :data:`MEASURE` (run in parallel)."""
+    """What Chromium laid out for each proof and window width, measured by :data:`MEASURE`
+    (the browsers run in parallel)."""
     tmp = tmp_path_factory.mktemp("browser")
     runs = {}
     for name in PROOFS:
         html = render_html(explain((ROOT / f"{name}.json").read_text()))
         page = tmp / f"{name}.html"
         page.write_text(html.replace("</body>", MEASURE + "</body>"))
-        profile = tmp / f"profile-{name}"
-        runs[name] = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}",
-                                       "--dump-dom", page.as_uri()], stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL, text=True)
+        for width in WIDTHS:
+            profile = tmp / f"profile-{name}-{width}"
+            runs[name, width] = subprocess.Popen(
+                [CHROMIUM, *FLAGS, f"--window-size={width},2000", f"--user-data-dir={profile}",
+                 "--dump-dom", page.as_uri()], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True)
     out = {}
-    for name, run in runs.items():
+    for key, run in runs.items():
         dom, _ = run.communicate(timeout=120)
         found = re.search(r'<pre id="layout-report">(.*?)</pre>', dom, re.S)
-        assert found, f"{name}: Chromium returned no measured page:\n{dom[:500]}"
-        out[name] = json.loads(found.group(1).replace("&lt;", "<").replace("&gt;", ">")
-                               .replace("&quot;", '"').replace("&amp;", "&"))
+        assert found, f"{key}: Chromium returned no measured page:\n{dom[:500]}"
+        out[key] = json.loads(found.group(1).replace("&lt;", "<").replace("&gt;", ">")
+                              .replace("&quot;", '"').replace("&amp;", "&"))
     shots = os.environ.get("EXACTOPEN_SCREENSHOTS")
     if shots:
         os.makedirs(shots, exist_ok=True)
@@ -115,17 +120,19 @@ def layouts(tmp_path_factory):
             page = tmp / f"{name}-plain.html"
             page.write_text(render_html(explain((ROOT / f"{name}.json").read_text())))
             profile = tmp / f"profile-shot-{name}"
-            subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}",
+            subprocess.run([CHROMIUM, *FLAGS, "--window-size=1200,2000",
+                            f"--user-data-dir={profile}",
                             f"--screenshot={os.path.join(shots, name + '.png')}", page.as_uri()],
                            capture_output=True, timeout=120)
     return out
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", PROOFS)
-def test_typeset_layout(layouts, name):
-    """Scripts raised and lowered, fractions stacked, matrices bracketed with aligned cells,
-    nothing wider than its box or the window."""
-    page = layouts[name]
+def test_typeset_layout(layouts, name, width):
+    """Scripts raised and lowered (never wrapped away from their base), fractions stacked,
+    matrices bracketed with aligned cells, nothing wider than its box or the window."""
+    page = layouts[name, width]
     assert page["sup"][0] > 0 and page["sup"][1] == 0, page["sup"]
     assert page["sub"][0] > 0 and page["sub"][1] == 0, page["sub"]
     assert page["fractions"][1] == 0, page["fractions"]
@@ -143,7 +150,7 @@ def _matrices(page):
 
 
 def test_theorem8_refutation_reads_right(layouts):
-    page = layouts["theorem8-square-2-1-1-2"]
+    page = layouts["theorem8-square-2-1-1-2", 1200]
     text = page["text"]
     # the descent polynomial with its exponents (innerText reads a superscript inline)
     assert "L(W(t)) − L(W) = −3/8 t4 + 1/4 t6 + 1/8 t8" in text
@@ -158,7 +165,7 @@ def test_theorem8_refutation_reads_right(layouts):
 
 
 def test_theorem2_open_reads_right(layouts):
-    page = layouts["paper-example-open-in-range"]
+    page = layouts["paper-example-open-in-range", 1200]
     text = page["text"]
     assert "k = 1 < 2 = min(2, 2)" in text and "rank ≤ k = 1" in text
     assert "(v) true. Hence the verdict: locally-open." in text
@@ -169,7 +176,7 @@ def test_theorem2_open_reads_right(layouts):
 
 
 def test_weighted_minimum_reads_right(layouts):
-    page = layouts["weighted-minimum-3-2-1-3"]
+    page = layouts["weighted-minimum-3-2-1-3", 1200]
     text = page["text"]
     assert "r = min" in text and "= 1" in text and "rank-r" not in text
     assert "L(Wbetter) = 1/2 < 2 = L(W)" in text
