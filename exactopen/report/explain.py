@@ -129,7 +129,21 @@ class _Values(dict):
         return "?"
 
 
-def _values(step) -> _Values:
+def _minor_text(step, integral: bool) -> str:
+    """How a minor's evidence reads (the checker scales each row to integers first)."""
+    scaled = "" if integral else " (each row scaled to integers)"
+    if "det_residue" not in step:
+        return f"an inverse of it{scaled} modulo 2^61 - 1 is given"
+    if step["det_residue"] == "0":
+        return f"its determinant{scaled} is 0 modulo 2^61 - 1 but not 0 exactly"
+    return f"its determinant{scaled} is {step['det_residue']} modulo 2^61 - 1"
+
+
+def _values(step, known=None) -> _Values:
+    """The fields a rule's description names, as text; ``known`` tells whether a matrix has
+    integer entries (then a minor's residue is of the minor itself)."""
+    rows = known.get(step["matrix"])[0] if known and isinstance(step.get("matrix"), str) else None
+    integral = rows is not None and all(x.denominator == 1 for r in rows for x in r)
     out = _Values({k: v for k, v in step.items() if isinstance(v, (str, int))})
     derived = {
         "matrix": lambda: show(step["matrix"]),
@@ -139,8 +153,7 @@ def _values(step) -> _Values:
         "terms": lambda: " + ".join(show(t) for t in step["terms"]),
         "product": lambda: " ".join(show(f) for f in step["factors"]),
         "side": lambda: " (the evidence is for the transpose)" if step["transposed"] else "",
-        "minor": lambda: (f"its determinant is {step['det_residue']} modulo 2^61 - 1"
-                          if "det_residue" in step else "its inverse modulo 2^61 - 1 is given"),
+        "minor": lambda: _minor_text(step, integral),
         "nullity": lambda: step["kernel"]["pivot_part"]["shape"][1],
         "diagonal": lambda: ", ".join(step["diagonal"]),
         "polynomial": lambda: format_polynomial(step["coefficients"]),
@@ -338,7 +351,7 @@ def _step_blocks(step, known) -> list:
     head = f"Step {step.get('id', '?')} ({step.get('rule')})"
     uses = step.get("uses") or []
     cites = f" Uses step{'s' if len(uses) > 1 else ''} {', '.join(map(str, uses))}." if uses else ""
-    text = (rule.text.format_map(_values(step)).rstrip(".") if rule
+    text = (rule.text.format_map(_values(step, known)).rstrip(".") if rule
             else "a rule this checker does not know")
     blocks = [("p", f"{head}: {text}.{cites}")]
     extra = _EXTRAS.get(step.get("rule"))
