@@ -24,6 +24,9 @@ color:#1d1d1d;max-width:56em;overflow-wrap:anywhere}}
 .{CLASS} h1{{font-size:1.5em;border-bottom:2px solid #1f5fa8;padding-bottom:.2em}}
 .{CLASS} h2{{font-size:1.2em;color:#1f5fa8;margin-top:1.4em}}
 .{CLASS} sub,.{CLASS} sup{{font-size:.72em;line-height:0}}
+.{CLASS} .subsup{{display:inline-flex;flex-direction:column;vertical-align:.5em;
+font-size:.72em;line-height:1}}
+.{CLASS} .subsup>sub,.{CLASS} .subsup>sup{{font-size:1em;vertical-align:baseline;line-height:1}}
 .{CLASS} .step{{font-weight:bold}}
 .{CLASS} .nw{{white-space:nowrap}}
 .{CLASS} .display{{display:flex;flex-wrap:wrap;align-items:center;gap:.6em 2.2em;
@@ -51,6 +54,8 @@ _SYMBOLS = [
     (re.compile(r"->"), "→"), (re.compile(r"(?<=[\w)]) x (?=[\w(])"), "\u00a0×\u00a0"),
     (re.compile(r" \* "), " · "), (re.compile(r"(?<![\w)\]])-(?=[\d(\w])"), "−"),
     (re.compile(r" - "), " − "), (re.compile(r"(?<=[A-Z])'"), "′"),
+    # a line may break after a relation, never before it
+    (re.compile(r" (?=(?:[=<>≤≥≠]|&[lg]t;) )"), "\u00a0"),
 ]
 
 _SCRIPTS = [
@@ -67,8 +72,12 @@ _SCRIPTS = [
     (re.compile(r"\b([A-Za-z]′?)(\d{1,2})\b"), r"\1<sub>\2</sub>"),
     # a verdict or label of three or more hyphenated words is not broken across lines
     (re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b"), r'<span class="nw">\g<0></span>'),
+    # a subscript and a superscript on one base stand one above the other (W2^T)
+    (re.compile(r"<sub>([^<]*)</sub><sup>([^<]*)</sup>"),
+     r'<span class="subsup"><sup>\2</sup><sub>\1</sub></span>'),
     # a script stays on the line of its base (a line may otherwise break before "]^-1")
-    (re.compile(r"[^\s<>]+(?:<(su[bp])>[^<]*</\1>)+"), r'<span class="nw">\g<0></span>'),
+    (re.compile(r"[^\s<>]+(?:<(su[bp])>[^<]*</\1>|<span class=\"subsup\">.*?</span>)+"),
+     r'<span class="nw">\g<0></span>'),
 ]
 
 

@@ -45,7 +45,7 @@ MEASURE = r"""<script>
     const rects = r.getClientRects();
     return rects.length ? rects[rects.length - 1] : null;
   }
-  const out = {text: document.body.innerText, sup: [0, 0], sub: [0, 0], matrices: [],
+  const out = {text: document.body.innerText.replace(/\u00a0/g, ' '), sup: [0, 0], sub: [0, 0], matrices: [],
                fractions: [0, 0], overflow: [], pageWidth: document.documentElement.scrollWidth,
                windowWidth: window.innerWidth};
   for (const [tag, key] of [['sup', 'sup'], ['sub', 'sub']]) {
@@ -74,6 +74,13 @@ MEASURE = r"""<script>
       brackets: parseFloat(style.borderLeftWidth) > 0 && parseFloat(style.borderRightWidth) > 0,
       enclosed: b.left < first.left && b.right > last.right && b.top <= first.top && b.bottom >= last.bottom
     });
+  }
+  out.subsup = [0, 0];             // W2^T: the superscript stands above the subscript
+  for (const el of document.querySelectorAll('.subsup')) {
+    const [p, q] = [el.querySelector('sup'), el.querySelector('sub')].map(box), b = before(el);
+    const mid = r => (r.top + r.bottom) / 2;
+    out.subsup[p.bottom <= q.top + 1 && Math.abs(p.left - q.left) < 1 && b &&
+               mid(p) < mid(b) - 2 && mid(q) > mid(b) + 2 ? 0 : 1] += 1;
   }
   for (const f of document.querySelectorAll('mfrac')) {
     const [p, q] = [...f.children].map(box);
@@ -136,6 +143,7 @@ def test_typeset_layout(layouts, name, width):
     assert page["sup"][0] > 0 and page["sup"][1] == 0, page["sup"]
     assert page["sub"][0] > 0 and page["sub"][1] == 0, page["sub"]
     assert page["fractions"][1] == 0, page["fractions"]
+    assert page["subsup"][1] == 0, page["subsup"]
     assert page["matrices"]
     for m in page["matrices"]:
         assert m["brackets"] and m["enclosed"] and m["aligned"], m
@@ -168,6 +176,7 @@ def test_theorem2_open_reads_right(layouts):
     page = layouts["paper-example-open-in-range", 1200]
     text = page["text"]
     assert "k = 1 < 2 = min(2, 2)" in text and "rank ≤ k = 1" in text
+    assert page["subsup"][0] >= 2  # W2^T in step 2
     assert "(v) true. Hence the verdict: locally-open." in text
     found = _matrices(page)
     assert [["1"], ["2"]] in found and [["1", "1"]] in found
