@@ -143,6 +143,29 @@ def test_ipython_displays_a_proof_as_html_and_markdown():
     assert data["text/plain"] == "<Proof of network-not-local-minimum: not-a-local-minimum, VERIFIED>"
 
 
+def test_a_claim_with_matrices_in_a_data_file(tmp_path):
+    """A claim's matrix given as a tensor of a data file is named, not computed with."""
+    import hashlib
+    import io
+
+    import numpy as np
+
+    from exactopen.checker.spec import claim_digest
+    buffer = io.BytesIO()
+    np.savez(buffer, w=np.array([[1], [2]], dtype=np.int64))
+    data = buffer.getvalue()
+    doc = json.loads(_gallery("paper-example-open-in-range"))
+    doc["claim"]["W1"] = {"tensor": "w", "shape": [2, 1], "transpose": False}
+    doc["claim"]["data"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    doc["claim_sha256"] = claim_digest(doc["claim"])
+    blocks = explain(json.dumps(doc), data=data)
+    md, page = render_markdown(blocks), render_html(blocks)
+    assert "W1: the tensor 'w' of the data file (2 x 1)." in md
+    assert "W1 W2 (2 x 2; computed here)" not in md  # W1's entries are not at hand
+    assert "W2 + T2 (1 x 2; computed here)" in md and "Hence the verdict: locally-open." in md
+    assert "?" not in md and not OFFLINE.search(page)
+
+
 def test_large_matrices_are_summarised():
     from exactopen.certify.encode import dumps
     from exactopen.certify.rank import rank_certificate
