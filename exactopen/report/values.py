@@ -46,10 +46,6 @@ def strings(rows) -> list[list[str]]:
     return [[text(x) for x in r] for r in rows]
 
 
-def shape(rows, ncols=None) -> tuple[int, int]:
-    return len(rows), (len(rows[0]) if rows else (ncols or 0))
-
-
 def mul(a, b, ncols: int):
     """``a b`` for ``a`` (m x k) and ``b`` (k x ncols) given as rows."""
     return [[sum((x * b[t][j] for t, x in enumerate(row) if x), Fraction(0)) for j in range(ncols)]
