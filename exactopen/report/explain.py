@@ -294,18 +294,20 @@ def _hessian_psd(step, known):
 
 
 def _descent_curve(step, known):
-    layers = known.points.get(step["point"])
-    blocks = []
-    if layers and all(rows is not None for rows, _ in layers):
-        coeff = [[V.fractions(obj) for obj in point] for point in step["curve"]]
+    """The coefficients C_j, the curve W(t) as matrices of polynomials when small, and the
+    arithmetic that bounds the tail of the polynomial."""
+    blocks = [("display", [(f"C{j + 1}", _layers_value(c), "")
+                           for j, c in enumerate(step["curve"])])]
+    layers = known.points.get(step["point"]) or []
+    coeff = [[V.fractions(obj) for obj in point] for point in step["curve"]]
+    small = all(_typeset(*shape) for _, shape in layers)
+    if layers and small and all(x is not None for x in [r for r, _ in layers] + sum(coeff, [])):
         items = []
         for i, (rows, shape) in enumerate(layers):
             curve = V.curve(rows, [c[i] for c in coeff])
             name = (f"W{i + 1}(t)" if step["point"] == "W"
                     else f"{step['point']}, layer {i + 1}, at t")
             items.append((name, _mat(curve, shape), ""))
-        blocks.append(("display", [(f"C{j + 1}", _layers_value(c), "")
-                                   for j, c in enumerate(step["curve"])]))
         blocks.append(("p", f"So the curve is, computed here from {step['point']} and the C_j:"))
         blocks.append(("display", items))
     c = [Fraction(x) for x in step["coefficients"]]
