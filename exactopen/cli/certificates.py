@@ -25,7 +25,7 @@ def cmd_verify(args) -> int:
 
 def cmd_explain(args) -> int:
     from ..checker import CheckerError, read_capped
-    from ..report import NotExplainable, explain, render_html, render_markdown
+    from ..report import NotExplainable, explain, output_format, render_html, render_markdown
     from .output import write_output
 
     try:
@@ -35,7 +35,8 @@ def cmd_explain(args) -> int:
         raise InputError(f"{args.certificate}: cannot read: {exc}") from None
     try:
         blocks = explain(text, accelerator(args), data)
-        rendered = render_html(blocks) if args.format == "html" else render_markdown(blocks)
+        html = output_format(args.format, args.output) == "html"
+        rendered = render_html(blocks) if html else render_markdown(blocks)
     except NotExplainable as exc:
         print(f"{args.certificate}: {exc}; there is no proof to explain", file=sys.stderr)
         return EXIT_NOT_VERIFIED
@@ -136,7 +137,9 @@ def register(sub, fmt) -> None:
                                    "the verdict follows. HTML is one self-contained file. "
                                    "Exit 1 if the certificate does not verify.")
     p.add_argument("certificate", metavar="CERT.json")
-    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("--format", choices=("md", "html"),
+                   help="md (Markdown) or html (one self-contained page); default: html when "
+                        "-o names a .html or .htm file, else md")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--data", metavar="FILE", help="the data file the claim names, if any")
     add_plain(p)
