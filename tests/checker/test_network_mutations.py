@@ -179,9 +179,9 @@ def test_square_loss_never_claims_a_local_minimum():
 def test_structural_mutants_of_network_certificates(capsys):
     """Every operator on every network certificate: rejected, or right."""
     sources = {k: v for k, v in mo.gallery().items() if v["kind"].startswith("network")}
-    tally = mo.run(sources, 4, mo.Tally(), certificate_holds)
+    tally = mo.run(sources, 6, mo.Tally(), certificate_holds)
     with capsys.disabled():
         print(f"\nnetwork mutants: {tally.line()}\n{tally.table()}")
     assert not tally.failures, "\n".join(tally.failures)
-    assert tally.tried >= 250
+    assert tally.tried >= 400
     assert tally.rejected >= 0.7 * tally.tried
