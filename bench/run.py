@@ -18,7 +18,7 @@ Workloads and baselines:
   over its pure-Python rationals (sparse ``SDM`` representation; with
   python-flint installed SymPy would otherwise hand QQ matrices to FLINT),
   skipped when it would not finish within a minute; exactopen's certified
-  rank (``rank_certificate``, modular backend) and the independent checker
+  rank (``rank_certificate`` with kernel identities projected modulo primes) and the independent checker
   on the certificate text, with NumPy's exact limb products ("verify") and
   on its standard-library path alone ("verify plain", one run).
 * Theorem 2, W1 (n x n/4) and W2 (n/4 x n) of rank n/5: the full
@@ -86,7 +86,7 @@ def _sympy_child(rows_json):
 def _verify(text, repeat):
     """``(median seconds, verdict)`` of the checker with the NumPy accelerator."""
     from exactopen.checker import check_text
-    from exactopen.limbs import accelerator
+    from exactopen.accel.limbs import accelerator
     return _timed(lambda: check_text(text, accelerator()), repeat)
 
 
@@ -94,9 +94,9 @@ def _certified_rank(out, Z, repeat):
     """Time the rank certificate of ``Z`` and its checking (both paths) into ``out``."""
     from exactopen.certify.encode import dumps
     from exactopen.certify.rank import rank_certificate
-    from exactopen.linalg import Matrix
+    from exactopen.linalg import FLINT_PROJECTED, Matrix
     out["certify"], (r_cert, cert) = _timed(
-        lambda: rank_certificate(Matrix.from_flint(Z), backend="modular"), repeat)
+        lambda: rank_certificate(Matrix.from_flint(Z), FLINT_PROJECTED), repeat)
     text = dumps(cert)
     out["certificate_bytes"] = len(text)
     out["verify"], verdict = _verify(text, repeat)
@@ -137,9 +137,9 @@ def work_rank(n, kind, repeat, with_sympy):
 
 def work_theorem2(n, repeat):
     from exactopen.certify.encode import dumps
-    from exactopen.certify.openness import openness_certificate
     from exactopen.certify.rank import rank_certificate
-    from exactopen.linalg import Matrix
+    from exactopen.certify.theorem2 import openness_certificate
+    from exactopen.linalg import FLINT_PROJECTED, Matrix
     from exactopen.openness import analyze
 
     rng = random.Random(7 * n)
@@ -149,11 +149,11 @@ def work_theorem2(n, repeat):
 
     def certify():
         W1, W2 = Matrix.from_flint(W1f), Matrix.from_flint(W2f)
-        return openness_certificate(analyze(W1, W2, "modular"))
+        return openness_certificate(analyze(W1, W2, FLINT_PROJECTED))
 
     def three_ranks():
         for M in (W1f, W2f, W1f * W2f):
-            rank_certificate(Matrix.from_flint(M), backend="modular")
+            rank_certificate(Matrix.from_flint(M), FLINT_PROJECTED)
 
     out["certify"], cert = _timed(certify, repeat)
     out["three_ranks"], _ = _timed(three_ranks, repeat)
@@ -165,9 +165,9 @@ def work_theorem2(n, repeat):
 
 
 def work_sparse(repeat):
-    from exactopen.linalg.sparse import sparse_block_matrix
-
     import flint
+
+    from workloads import sparse_block_matrix
     A = sparse_block_matrix(random.Random(2000), 2000, blocks=40, density=0.01)
     Z = A.to_flint().numer_denom()[0]
     out = {"workload": "sparse 2000x2000, 1% non-zeros", "n": 2000}

@@ -20,7 +20,7 @@ def test_python_api_page():
     "exactopen.linalg.numbers", "exactopen.linalg.matrix", "exactopen.linalg.engines",
     "exactopen.linalg.spaces", "exactopen.linalg.rank_evidence", "exactopen.openness.theorem2",
     "exactopen.openness.lift", "exactopen.networks.quadratic", "exactopen.certify.rank",
-    "exactopen.checker",
+    "exactopen.checker", "exactopen.report.text", "exactopen.report.proof",
 ])
 def test_module_doctests(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=FLAGS)
@@ -33,3 +33,14 @@ def test_docs_index_quickstart_matches_readme():
     for line in readme.splitlines():
         if line.startswith("python3 -m venv"):
             assert line in index
+
+
+def test_docstrings_cite_sections_that_exist():
+    import re
+    headings = set(re.findall(r"^## (\d+)\. ", (ROOT / "docs" / "theory.md").read_text(), re.M))
+    cited = set()
+    for path in (ROOT / "exactopen").rglob("*.py"):
+        text = path.read_text()
+        assert "THEORY.md" not in text, path
+        cited.update(re.findall(r"docs/theory\.md``?,? section (\d+)", text))
+    assert cited and cited <= headings, cited - headings

@@ -1,4 +1,7 @@
-"""Certificates about deep linear networks (Lemmas 3 and 7, Theorems 5 and 8)."""
+"""Certificates about deep linear networks (Lemmas 3 and 7, Theorems 5 and 8).
+
+The statements and what each certificate proves: docs/theory.md, sections 6-9.
+"""
 
 from __future__ import annotations
 

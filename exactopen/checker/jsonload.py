@@ -209,10 +209,9 @@ def sparse_matrix(obj, where):
     """Decode ``{"shape": [m, n], "nonzeros": [[i, j, "v"], ...]}`` (row-major, v != 0)."""
     fields(obj, where, ("shape", "nonzeros"))
     m, n = shape(obj["shape"], where)
-    entries = {}
-    last = -1
     if not isinstance(obj["nonzeros"], list):
         raise Malformed(f"{where}.nonzeros: expected a list")
+    rows, fractions, last = [[0] * n for _ in range(m)], {}, -1
     for entry in obj["nonzeros"]:
         if not isinstance(entry, list) or len(entry) != 3:
             raise Malformed(f"{where}.nonzeros: expected [row, column, value] triples")
@@ -220,14 +219,17 @@ def sparse_matrix(obj, where):
         if i * n + j <= last:
             raise Malformed(f"{where}.nonzeros: positions must be strictly increasing, row-major")
         last = i * n + j
-        entries[i, j] = rational(entry[2], f"{where}[{i}][{j}]")
-        if entries[i, j][0] == 0:
+        p, q = rational(entry[2], f"{where}[{i}][{j}]")
+        if p == 0:
             raise Malformed(f"{where}.nonzeros: a listed entry must be non-zero")
-    rows, dens = [], []
-    for i in range(m):
-        ints, d = _scaled_row([entries.get((i, j), (0, 1)) for j in range(n)], where)
-        rows.append(ints)
-        dens.append(d)
+        rows[i][j] = p
+        if q != 1:
+            fractions[i] = True
+            rows[i][j] = (p, q)
+    dens = [1] * m
+    for i in fractions:
+        pairs = [x if isinstance(x, tuple) else (x, 1) for x in rows[i]]
+        rows[i], dens[i] = _scaled_row(pairs, where)
     return Mat(m, n, rows, dens)
 
 

@@ -200,7 +200,7 @@ def ldl_product(lower, diag):
              for j in range(n)] for i in range(n)]
 
 
-# -- costs: rational operations, for the work budget (rules multiply them by 100) -----
+# -- costs: rational operations, for the work budget (rules multiply them by 200) -----
 
 def product_ops(d):
     return sum(d[i + 1] * d[i] * d[0] for i in range(len(d) - 1))

@@ -113,11 +113,13 @@ def _fresh_name(step):
 # -- linear algebra -------------------------------------------------------------
 
 def rule_matrix(env, step):
+    """Defines {name} as the matrix below."""
     env.define(_fresh_name(step), sparse_matrix(step["value"], f"step {step['id']}.value"),
                step["id"])
 
 
 def rule_product(env, step):
+    """Defines the product {factors} (evaluated only as far as a later rule needs)."""
     names = step["factors"]
     if not isinstance(names, list) or len(names) < 2:
         _shape_error(step, "factors must list at least two matrices")
@@ -132,6 +134,7 @@ def rule_product(env, step):
 
 
 def rule_sum(env, step):
+    """Defines the sum {terms}."""
     names = step["terms"]
     if not isinstance(names, list) or len(names) != 2:
         _shape_error(step, "terms must list two matrices")
@@ -142,7 +145,8 @@ def rule_sum(env, step):
 
 
 def rule_vertex_cover(env, step):
-    """``rank(A) <= |R| + |C|``: every non-zero entry lies in a row of R or a column of C.
+    """rank({matrix}) <= {cover}: every non-zero entry lies in one of the rows {rows} or the
+    columns {cols}.
 
     (A is then a sum of |R| rows and |C| columns, each of rank <= 1.)
     """
@@ -191,7 +195,8 @@ def _nonsingular(env, step, block, name):
 
 
 def rule_minor(env, step):
-    """``rank(A) >= |I|`` from a non-zero minor ``det A[I, J]``."""
+    """rank({matrix}) >= {size}: the minor on rows {rows} and columns {cols} is non-zero
+    ({minor})."""
     name = step["matrix"]
     value = env.lookup(name, step)
     rows, cols = _minor_indices(step, value.m, value.n)
@@ -200,7 +205,9 @@ def rule_minor(env, step):
 
 
 def rule_rank(env, step):
-    """``rank(A) == r``: a non-zero r x r minor and an integer kernel of dimension n - r.
+    """rank({matrix}) = {rank}{side}: the minor on rows {rows} and columns {cols} is non-zero
+    ({minor}), so rank >= {rank}; an integer kernel K of full column rank {nullity} has
+    A K = 0, so rank <= {rank}.
 
     With ``transposed`` the evidence is for A^T.  The kernel K has rows
     ``pivot_part`` at the minor's columns J and ``denominator`` times the
@@ -240,7 +247,8 @@ def rule_rank(env, step):
 
 
 def rule_core(env, step):
-    """``rank(A B) = rank(A[I, :] B[:, J])`` for I, J the minors of the proven ranks of A and B.
+    """rank({product}) = rank of its core A[I, :] B[:, J], I and J the rows and columns of the
+    minors that proved the ranks of A and B.
 
     The r1 rows I span A's row space and the r2 columns J span B's column
     space, so ``A = C A[I, :]`` with C of full column rank and ``B = B[:, J] D``
@@ -260,12 +268,14 @@ def rule_core(env, step):
 
 
 def rule_zero(env, step):
+    """{matrix} = 0."""
     if not env.get(step["matrix"], step).is_zero():
         _fail(step, f"{step['matrix']} = 0", "a non-zero entry")
     env.zero.add(step["matrix"])
 
 
 def rule_nonzero(env, step):
+    """{matrix} != 0."""
     if env.get(step["matrix"], step).is_zero():
         _fail(step, f"{step['matrix']} != 0", "the zero matrix")
     env.nonzero.add(step["matrix"])
@@ -291,11 +301,13 @@ def _point(env, step):
 
 
 def rule_point(env, step):
+    """Another point {name} of the network, with the layers below."""
     env.define(_fresh_name(step), _layers(env, step["layers"], f"step {step['id']}.layers"),
                step["id"], points=True)
 
 
 def rule_loss(env, step):
+    """L({point}) = {value} exactly."""
     value = number(step["value"], f"step {step['id']}.value")
     found = env.network.loss(_point(env, step))
     if found != value:
@@ -304,6 +316,7 @@ def rule_loss(env, step):
 
 
 def rule_critical_point(env, step):
+    """Every partial derivative of L at {point} is exactly 0."""
     for i, g in enumerate(env.network.gradient(_point(env, step))):
         if any(x for row in g for x in row):
             _fail(step, "zero gradient", f"a non-zero partial derivative in layer {i + 1}")
@@ -311,6 +324,8 @@ def rule_critical_point(env, step):
 
 
 def rule_stationary_loss(env, step):
+    """The gradient of the convex loss l at the product of {point} is 0, so the product
+    minimises l over all matrices."""
     net = env.network
     if any(x for row in net.loss_gradient(net.product(_point(env, step))) for x in row):
         _fail(step, "grad l(Z) = 0", "a non-zero entry")
@@ -341,6 +356,8 @@ def _ldl(step, size, positive):
 
 
 def rule_hessian_psd(env, step):
+    """The Hessian of L at {point} equals L D L^T with D = diag({diagonal}) >= 0: positive
+    semidefinite."""
     ldl = _ldl(step, env.network.parameters, positive=False)
     if ldl != env.network.hessian(_point(env, step)):
         _fail(step, "Hessian = L D L^T", "a different matrix")
@@ -355,6 +372,8 @@ def _series_layers(env, layers, curve, where):
 
 
 def rule_negative_curvature(env, step):
+    """Along the direction D below, the second derivative of L({point} + tD) at t = 0 is
+    {second_derivative} < 0."""
     value = number(step["second_derivative"], f"step {step['id']}.second_derivative")
     if value >= 0:
         _fail(step, "a negative second derivative", value)
@@ -367,7 +386,10 @@ def rule_negative_curvature(env, step):
 
 
 def rule_descent_curve(env, step):
-    """``p(t) = L(W(t)) - L(W)`` has lowest coefficient c_k < 0 and decreases on (0, t0]."""
+    """Along the curve W(t) = {point} + sum of C_j t^j below, L(W(t)) - L({point}) =
+    {polynomial}; its lowest term has order {order} and a negative coefficient, and
+    t0 = {t0} satisfies t0 * sum_(j>{order}) |c_j| <= |c_{order}| / 2, so L(W(t)) < L({point})
+    for 0 < t <= t0."""
     where = f"step {step['id']}"
     stated = step["coefficients"]
     if not isinstance(stated, list) or len(stated) < 2:
@@ -392,10 +414,11 @@ def rule_descent_curve(env, step):
 
 
 def rule_chart_minimum(env, step):
-    """Z = F(W) is a strict local minimum of l on the rank-<=r matrices, r = min width.
+    """In the chart Z' = Z'[:,J] Z'[I,J]^-1 Z'[I,:] with I = {rows}, J = {cols}, the loss has
+    zero gradient and Hessian L D L^T with D = diag({diagonal}) > 0: the product of {point} is
+    a strict local minimum of l on the matrices of rank <= min width.
 
-    The chart Z' = Z'[:,J] Z'[I,J]^-1 Z'[I,:] (parameters: entries in rows I
-    or columns J, row-major) has zero gradient and Hessian L D L^T with D > 0.
+    The parameters are the entries in rows I or columns J, row-major.
     """
     where = f"step {step['id']}"
     net = env.network
@@ -439,7 +462,7 @@ def _length(step, key):
 
 
 def cost_matrix(plan, step, where):
-    plan.define(step["name"], plan.matrix_field(step["value"], where))
+    plan.define(step["name"], plan.matrix_field(step["value"], where), where)
 
 
 def cost_product(plan, step, where):
@@ -449,13 +472,13 @@ def cost_product(plan, step, where):
         if info is None:
             raise Malformed(f"{where}: unknown matrix {name!r}")
         factors += info if isinstance(info, list) else [info]
-    plan.define("*".join(_operand_name(n) for n in step["factors"]), factors)
+    plan.define("*".join(_operand_name(n) for n in step["factors"]), factors, where)
 
 
 def cost_sum(plan, step, where):
     (m, n, wa), (_, _, wb) = (plan.evaluate(n, where) for n in _names(step, "terms", 2))
     plan.charge(m * n * (wa + wb), where)
-    plan.define("+".join(step["terms"]), (m, n, max(wa, wb) + 1))
+    plan.define("+".join(step["terms"]), (m, n, max(wa, wb) + 1), where)
 
 
 def cost_minor(plan, step, where):
@@ -470,7 +493,7 @@ def cost_rank(plan, step, where):
     r = _length(step, "rows")
     part = plan.matrix_field(fields(step["kernel"], where, ("pivot_part", "denominator"))
                              ["pivot_part"], where)
-    plan.charge(m * n + minor_cost(plan, step, r, w, where) + mul(m, r, n - r, w + part[2]), where)
+    plan.charge(m * n + minor_cost(plan, step, r, w, where) + mul(m, r, n - r, w, part[2]), where)
     plan.ranks[step["matrix"]] = r
 
 
@@ -478,8 +501,8 @@ def cost_core(plan, step, where):
     (a, b) = _names(step, "factors", 2)
     (m, k, wa), (_, n, wb) = plan.evaluate(a, where), plan.evaluate(b, where)
     ra, rb = plan.ranks.get(a, min(m, k)), plan.ranks.get(b, min(k, n))
-    plan.charge(ra * k + k * rb + mul(ra, k, rb, wa + wb), where)
-    plan.define(f"core({_operand_name(a)}*{_operand_name(b)})", (ra, rb, wa + wb))
+    plan.charge(ra * k + k * rb + mul(ra, k, rb, wa, wb), where)
+    plan.define(f"core({_operand_name(a)}*{_operand_name(b)})", (ra, rb, wa + wb), where)
 
 
 def cost_scan(plan, step, where):
@@ -488,7 +511,7 @@ def cost_scan(plan, step, where):
 
 
 def _network_cost(ops):
-    """The cost of a network rule: its matrices' decoding and ``100 ops(widths, N, degree)``."""
+    """The cost of a network rule: its matrices' decoding and ``200 ops(widths, N, degree)``."""
     def cost(plan, step, where):
         if plan.network is None or (plan.network[1] is None and step["rule"] != "point"):
             raise Malformed(f"{where}: {step['rule']} needs a network claim with X, Y and weights")
@@ -501,64 +524,42 @@ def _network_cost(ops):
         for layers in curve if isinstance(curve, list) else []:
             for layer in layers if isinstance(layers, list) else []:
                 plan.matrix_field(layer, where)
-        plan.charge(100 * ops(d, samples, len(curve) or 1), where)
+        plan.charge(200 * ops(d, samples, len(curve) or 1), where)
     return cost
 
 
 Rule = namedtuple("Rule", "check cost required optional text")
 
-_SCAN, _NET = cost_scan, _network_cost
+
+def _rule(check, cost, required, optional=()):
+    """A table entry; its description is the first paragraph of the rule's docstring."""
+    return Rule(check, cost, required, optional, " ".join(check.__doc__.split("\n\n")[0].split()))
+
+
+_NET = _network_cost
 RULES = {
-    "matrix": Rule(rule_matrix, cost_matrix, ("name", "value"), (),
-                   "defines {name} as the matrix below"),
-    "product": Rule(rule_product, cost_product, ("factors",), (),
-                    "defines the product {factors}"),
-    "sum": Rule(rule_sum, cost_sum, ("terms",), (), "defines the sum {terms}"),
-    "minor": Rule(rule_minor, cost_minor, ("matrix", "rows", "cols"), ("det_residue", "inverse"),
-                  "rank({matrix}) >= {size}: the minor on rows {rows} and columns {cols} is "
-                  "non-zero ({minor})"),
-    "rank": Rule(rule_rank, cost_rank, ("matrix", "rank", "transposed", "rows", "cols", "kernel"),
-                 ("det_residue", "inverse"),
-                 "rank({matrix}) = {rank}{side}: the minor on rows {rows} and columns {cols} is "
-                 "non-zero ({minor}), so rank >= {rank}; an integer kernel K of full column rank "
-                 "{nullity} has A K = 0, so rank <= {rank}"),
-    "core": Rule(rule_core, cost_core, ("factors",), (),
-                 "rank({product}) = rank of its core: the rows of the first factor's minor "
-                 "times the columns of the second factor's minor"),
-    "vertex-cover": Rule(rule_vertex_cover, _SCAN, ("matrix", "rows", "cols"), (),
-                         "rank({matrix}) <= {cover}: every non-zero entry lies in one of the rows "
-                         "{rows} or columns {cols}"),
-    "zero": Rule(rule_zero, _SCAN, ("matrix",), (), "{matrix} = 0"),
-    "nonzero": Rule(rule_nonzero, _SCAN, ("matrix",), (), "{matrix} != 0"),
-    "point": Rule(rule_point, _NET(lambda d, s, k: 0), ("name", "layers"), (),
-                  "another point {name} of the network"),
-    "loss": Rule(rule_loss, _NET(lambda d, s, k: landscape.loss_ops(d, s)), ("point", "value"), (),
-                 "L({point}) = {value} exactly"),
-    "critical-point": Rule(rule_critical_point, _NET(lambda d, s, k: landscape.gradient_ops(d, s)),
-                           ("point",), (), "every partial derivative of L at {point} is exactly 0"),
-    "stationary-loss": Rule(rule_stationary_loss, _NET(lambda d, s, k: landscape.gradient_ops(d, s)),
-                            ("point",), (),
-                            "the gradient of the convex loss l at the product of {point} is 0, so "
-                            "the product minimises l over all matrices"),
-    "hessian-psd": Rule(rule_hessian_psd, _NET(lambda d, s, k: landscape.hessian_ops(d, s)),
-                        ("point", "lower", "diagonal"), (),
-                        "the Hessian of L at {point} equals L D L^T with D = diag({diagonal}) "
-                        ">= 0: positive semidefinite"),
-    "negative-curvature": Rule(rule_negative_curvature, _NET(landscape.polynomial_ops),
-                               ("point", "direction", "second_derivative"), (),
-                               "along the direction D below, the second derivative of "
-                               "L({point} + tD) at t = 0 is {second_derivative} < 0"),
-    "descent-curve": Rule(rule_descent_curve, _NET(landscape.polynomial_ops),
-                          ("point", "curve", "coefficients", "order", "t0"), (),
-                          "along the curve W(t) = {point} + sum of C_j t^j below, "
-                          "L(W(t)) - L({point}) = {polynomial}; its lowest term has order {order} "
-                          "and a negative coefficient, and t0 = {t0} satisfies "
-                          "t0 * sum_(j>{order}) |c_j| <= |c_{order}| / 2, so L(W(t)) < L({point}) "
-                          "for 0 < t <= t0"),
-    "chart-minimum": Rule(rule_chart_minimum, _NET(lambda d, s, k: landscape.chart_ops(d, s)),
-                          ("point", "rows", "cols", "inverse", "lower", "diagonal"), (),
-                          "in the chart Z' = Z'[:,J] Z'[I,J]^-1 Z'[I,:] with I = {rows}, "
-                          "J = {cols}, the loss has zero gradient and Hessian L D L^T with "
-                          "D = diag({diagonal}) > 0: the product is a strict local minimum of l "
-                          "on the matrices of rank <= min width"),
+    "matrix": _rule(rule_matrix, cost_matrix, ("name", "value")),
+    "product": _rule(rule_product, cost_product, ("factors",)),
+    "sum": _rule(rule_sum, cost_sum, ("terms",)),
+    "minor": _rule(rule_minor, cost_minor, ("matrix", "rows", "cols"), ("det_residue", "inverse")),
+    "rank": _rule(rule_rank, cost_rank, ("matrix", "rank", "transposed", "rows", "cols", "kernel"),
+                  ("det_residue", "inverse")),
+    "core": _rule(rule_core, cost_core, ("factors",)),
+    "vertex-cover": _rule(rule_vertex_cover, cost_scan, ("matrix", "rows", "cols")),
+    "zero": _rule(rule_zero, cost_scan, ("matrix",)),
+    "nonzero": _rule(rule_nonzero, cost_scan, ("matrix",)),
+    "point": _rule(rule_point, _NET(lambda d, s, k: 0), ("name", "layers")),
+    "loss": _rule(rule_loss, _NET(lambda d, s, k: landscape.loss_ops(d, s)), ("point", "value")),
+    "critical-point": _rule(rule_critical_point, _NET(lambda d, s, k: landscape.gradient_ops(d, s)),
+                            ("point",)),
+    "stationary-loss": _rule(rule_stationary_loss,
+                             _NET(lambda d, s, k: landscape.gradient_ops(d, s)), ("point",)),
+    "hessian-psd": _rule(rule_hessian_psd, _NET(lambda d, s, k: landscape.hessian_ops(d, s)),
+                         ("point", "lower", "diagonal")),
+    "negative-curvature": _rule(rule_negative_curvature, _NET(landscape.polynomial_ops),
+                                ("point", "direction", "second_derivative")),
+    "descent-curve": _rule(rule_descent_curve, _NET(landscape.polynomial_ops),
+                           ("point", "curve", "coefficients", "order", "t0")),
+    "chart-minimum": _rule(rule_chart_minimum, _NET(lambda d, s, k: landscape.chart_ops(d, s)),
+                           ("point", "rows", "cols", "inverse", "lower", "diagonal")),
 }

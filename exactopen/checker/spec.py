@@ -29,15 +29,18 @@ MAX_DIGITS = 20000
 #: Largest number of rows or columns, and of entries, of one matrix.
 MAX_DIM = 1 << 17
 MAX_ENTRIES = 4_000_000
+#: Most matrix entries the checker holds at once (defined and evaluated matrices).
+MAX_CELLS = 4 * MAX_ENTRIES
 #: Largest network width, and steps per certificate.
 MAX_WIDTH = 5000
 MAX_STEPS = 100_000
 #: Largest minor whose exact (Bareiss) determinant the checker computes when its
 #: residue is 0; larger minors must carry a non-zero residue or an inverse.
 MAX_BAREISS = 32
-#: Default work budget of one certificate, in cost units (see ``rules.COSTS``):
-#: about ten seconds of the standard-library path on a current machine.
-BUDGET = 300_000_000
+#: Default work budget of one certificate, in cost units (see ``plan.py``): about a
+#: minute of the standard-library path on a current machine at most, three times
+#: the largest certificate of the documented workloads (an 800 x 800 rank).
+BUDGET = 2_000_000_000
 
 
 def claim_digest(claim):

@@ -108,7 +108,6 @@ def _load_claim(env, plan, kind, claim, data):
         _load_network(env, plan, source, claim["network"])
     for name, mat in env.matrices.items():
         plan.define(name, (mat.m, mat.n, _words(mat)))
-        plan.charge(mat.m * mat.n, "claim")
     return conclusion
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 
-from ..errors import InputError
+from ..errors import InputError, InternalError
 from .common import (EXIT_NOT_VERIFIED, EXIT_OK, accelerator, add_plain, progress)
 
 
@@ -25,7 +25,7 @@ def cmd_verify(args) -> int:
 
 def cmd_explain(args) -> int:
     from ..checker import CheckerError, read_capped
-    from ..report import NotExplainable, explain, render_html, render_markdown
+    from ..report import NotExplainable, explain, output_format, render_html, render_markdown
     from .output import write_output
 
     try:
@@ -35,10 +35,14 @@ def cmd_explain(args) -> int:
         raise InputError(f"{args.certificate}: cannot read: {exc}") from None
     try:
         blocks = explain(text, accelerator(args), data)
+        html = output_format(args.format, args.output) == "html"
+        rendered = render_html(blocks) if html else render_markdown(blocks)
     except NotExplainable as exc:
         print(f"{args.certificate}: {exc}; there is no proof to explain", file=sys.stderr)
         return EXIT_NOT_VERIFIED
-    rendered = render_html(blocks) if args.format == "html" else render_markdown(blocks)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise InternalError(f"{args.certificate} verified, but its proof could not be rendered "
+                            f"({type(exc).__name__}: {exc})") from None
     if args.output:
         write_output(args.output, rendered)
         print(f"proof written to {args.output}")
@@ -122,7 +126,7 @@ def register(sub, fmt) -> None:
                    help="the data file (weights) a certificate's claim names by its SHA-256")
     p.add_argument("--budget", type=int, default=BUDGET, metavar="UNITS",
                    help=f"work budget per certificate in cost units, counted before any "
-                        f"arithmetic (default {BUDGET:,}, about ten seconds of plain checking)")
+                        f"arithmetic (default {BUDGET:,}: at most about a minute of plain checking)")
     add_plain(p)
     p.set_defaults(func=cmd_verify)
 
@@ -133,7 +137,9 @@ def register(sub, fmt) -> None:
                                    "the verdict follows. HTML is one self-contained file. "
                                    "Exit 1 if the certificate does not verify.")
     p.add_argument("certificate", metavar="CERT.json")
-    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("--format", choices=("md", "html"),
+                   help="md (Markdown) or html (one self-contained page); default: html when "
+                        "-o names a .html or .htm file, else md")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--data", metavar="FILE", help="the data file the claim names, if any")
     add_plain(p)

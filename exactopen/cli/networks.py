@@ -18,12 +18,20 @@ are d_h x N (weights default to 1).  The loss is 1/2 sum w o (W_h..W_1 X - Y)^2.
 
 
 def _read_network(path: str):
+    from ..checker.spec import MAX_FILE_BYTES
+    from ..errors import ResourceLimitError
     from ..networks.model import network_from_json
 
     if not os.path.isfile(path):
         raise InputError(f"{path}: no such file")
-    with open(path, encoding="utf-8") as handle:
-        return network_from_json(handle.read(), path)
+    if os.path.getsize(path) > MAX_FILE_BYTES:
+        raise ResourceLimitError(f"{path}: {os.path.getsize(path)} bytes exceeds the cap of "
+                                 f"{MAX_FILE_BYTES}")
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return network_from_json(handle.read(), path)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file") from None
 
 
 def cmd_widths(args) -> int:

@@ -1,6 +1,6 @@
 """Theorem 8 for chosen widths: the paper's construction, its refutation, genuine minima.
 
-For the square loss the paper's construction (docs/theory.md, section 8) is a critical
+For the square loss the paper's construction (docs/theory.md, section 9) is a critical
 point with a positive semidefinite Hessian, but the curve
 ``W_1 + t e_1 e_{d0}^T, W_{p1+1} = (t^2/2) e_1 e_1^T, W_h + t e_{dh} e_1^T``
 lowers the loss: ``L(t) - L(0) = -3/8 t^4 + 1/4 t^6 + 1/8 t^8``.  So it is
@@ -84,7 +84,7 @@ class SquareConstruction:
 
 
 def paper_construction(widths, p1: int | None = None) -> SquareConstruction:
-    """The paper's counterexample for the square loss, generalised to ``widths`` (docs/theory.md, section 8)."""
+    """The paper's counterexample for the square loss, generalised to ``widths`` (docs/theory.md, section 9)."""
     report = analyze_widths(widths)
     if not report.paper_condition:
         raise NotApplicable(f"widths {list(widths)} do not meet the paper's condition "
@@ -135,7 +135,7 @@ class WeightedConstruction:
 
 
 def weighted_minimum(widths) -> WeightedConstruction:
-    """A strict non-global local minimum of a weighted square loss (docs/theory.md, section 8)."""
+    """A strict non-global local minimum of a weighted square loss (docs/theory.md, section 9)."""
     report = analyze_widths(widths)
     d, h = list(widths), len(widths) - 1
     if report.bottleneck is None:

@@ -8,6 +8,8 @@ rank(W1 W2)``:
 * ``k >= min(m, n)`` (Behrends): (A) ``m + r2 <= k + r12`` or
   (B) ``n + r1 <= k + r12``.
 
+The mathematics is in docs/theory.md, sections 1-3.
+
 :func:`analyze` computes every condition by separate routes (ranks;
 explicit intersection bases; witness construction) and raises
 :class:`~exactopen.errors.InternalError` if they disagree.

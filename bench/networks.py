@@ -1,0 +1,212 @@
+"""Old against new exact derivatives for the Theorem 8 certificates.
+
+Times, in one run, what ``exactopen counterexample`` computes before writing a
+certificate:
+
+* ``--loss square`` (the paper's construction): the gradient and Hessian of
+  the loss and the LDL^T of the Hessian;
+* ``--loss weighted`` (a strict non-global minimum): the gradient of the loss
+  (the critical-point check), the gradient and Hessian in the chart of
+  rank-r matrices, and the LDL^T of the chart Hessian.
+
+"old" is ``networks.derivatives`` (polarised power series) and
+``networks.quadratic`` (Fraction elimination); "new" is ``networks.hessian``
+(structured, FLINT integers, sparse rows) and ``networks.symmetric``
+(integer elimination), with the same outputs (lists of Fractions); the
+largest cases, new only, keep the sparse forms (``sparse_hessian`` or
+``chart_sparse_hessian``, and ``ldl_columns``) instead of dense lists.
+Both must give the same exact matrices and factors (checked wherever the old
+route runs).  The old route runs in a child
+process and is abandoned after ``--budget`` seconds (default 60).
+
+    python bench/networks.py            # the full table (a few minutes: old routes)
+    python bench/networks.py --quick    # small cases only
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from exactopen.networks import derivatives, hessian, quadratic, symmetric  # noqa: E402
+from exactopen.networks.derivatives import chart_parameters  # noqa: E402
+from exactopen.networks.theorem8 import paper_construction, weighted_minimum  # noqa: E402
+
+
+def _network(kind, widths):
+    if kind == "square":
+        return paper_construction(widths).network, None
+    c = weighted_minimum(widths)
+    return c.network, c
+
+
+def run(route, kind, widths):
+    """``(seconds for derivatives, seconds for LDL, result)`` of one route."""
+    net, c = _network(kind, widths)
+    t0 = time.perf_counter()
+    if kind == "square":
+        if route == "old":
+            g, H = derivatives.gradient_and_hessian(net)
+        elif route == "new":
+            g, H = hessian.gradient_and_hessian(net)
+        else:
+            g, H = hessian.gradient(net), hessian.sparse_hessian(net)
+    else:
+        Z = net.product()
+        if route == "old":
+            g = derivatives.gradient(net)
+            _, H = derivatives.chart_gradient_and_hessian(net, Z, c.rows, c.cols)
+        elif route == "new":
+            g = hessian.gradient(net)
+            _, H = hessian.chart_gradient_and_hessian(net, Z, c.rows, c.cols)
+        else:
+            g = hessian.gradient(net)
+            _, H = hessian.chart_sparse_hessian(net, Z, c.rows, c.cols)
+    t1 = time.perf_counter()
+    if route == "sparse":
+        factor = symmetric.ldl_columns(H)
+    else:
+        factor = (quadratic.ldl if route == "old" else symmetric.ldl)(H)
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, (g, H, factor)
+
+
+def _child(queue, kind, widths):
+    queue.put(run("old", kind, widths))
+
+
+def gram(n, k, seed=1):
+    """``B^T B`` for a seeded random k x n integer B with entries in [-3, 3] (rank <= k)."""
+    import random
+
+    import flint
+
+    rng = random.Random(seed)
+    B = flint.fmpz_mat(k, n, [rng.randint(-3, 3) for _ in range(k * n)])
+    return B.transpose() * B
+
+
+def _ldl_child(queue, n, k):
+    from fractions import Fraction
+
+    H = [[Fraction(int(x)) for x in row] for row in gram(n, k).tolist()]
+    t = time.perf_counter()
+    factor = quadratic.ldl(H)
+    queue.put((time.perf_counter() - t, factor))
+
+
+def run_old(kind, widths, budget, target=_child):
+    queue = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=target, args=(queue, kind, widths))
+    proc.start()
+    try:
+        return queue.get(timeout=budget)
+    except Exception:
+        return None
+    finally:
+        proc.terminate()
+        proc.join()
+
+
+def sizes(kind, widths):
+    net, c = _network(kind, widths)
+    P = len(net.parameters())
+    if kind == "square":
+        return P, P
+    m, n = net.product().shape
+    return P, len(chart_parameters(m, n, c.rows, c.cols))
+
+
+def _fmt(x):
+    return "-" if x is None else (f"{x:.4f}" if x < 1 else f"{x:.2f}")
+
+
+def _ratio(old, new):
+    if old is None:
+        return ""
+    r = old / max(new, 1e-6)
+    return f"{r:.0f}x" if r >= 10 else f"{r:.1f}x"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small cases only")
+    parser.add_argument("--budget", type=float, default=60.0,
+                        help="seconds after which the old route is abandoned (default 60)")
+    args = parser.parse_args(argv)
+
+    square = [(n, 1, 1, n) for n in (5, 10, 20, 40)]
+    weighted = [(n, 1, 1, n) for n in (5, 10, 20, 40)] + [(4, 2, 1, 2, 4), (8, 4, 2, 4, 8),
+                                                          (16, 8, 4, 8, 16)]
+    new_only = [("square", (64, 1, 1, 64)), ("square", (32, 16, 8, 16, 32)),
+                ("square", (64, 32, 16, 32, 64)), ("weighted", (32, 16, 8, 16, 32)),
+                ("weighted", (64, 32, 16, 32, 64))]
+    if args.quick:
+        square, weighted, new_only = square[:2], weighted[:2] + weighted[4:5], []
+    cases = [("square", w) for w in square] + [("weighted", w) for w in weighted]
+    cases += [(k, w) for k, w in new_only]
+    skip_old = set(new_only)
+
+    head = (f"{'loss':8} {'widths':20} {'P':>5} {'H size':>6} | {'old dH':>7} {'new dH':>7} "
+            f"{'ratio':>7} | {'old LDL':>7} {'new LDL':>7} {'ratio':>6} | {'old all':>7} "
+            f"{'new all':>7} {'ratio':>7}")
+    print(f"python {' '.join(sys.argv)}  (seconds; dH = gradient + Hessian, or network gradient "
+          "+ chart gradient and Hessian for --loss weighted; new: best of 3; old: one run, "
+          f"abandoned after {args.budget:.0f} s)")
+    print(head)
+    print("-" * len(head))
+    for kind, widths in cases:
+        P, size = sizes(kind, widths)
+        route = "sparse" if (kind, widths) in skip_old else "new"
+        runs = [run(route, kind, widths) for _ in range(3)]    # best of three: GC pauses
+        new_d, new_l, new_result = min(x[0] for x in runs), min(x[1] for x in runs), runs[0][2]
+        old = None if (kind, widths) in skip_old else run_old(kind, widths, args.budget)
+        if old is not None:
+            assert old[2] == new_result, f"old and new differ for {kind} {widths}"
+        old_d, old_l = (old[0], old[1]) if old else (None, None)
+        old_all = None if old is None else old_d + old_l
+        note = "   (new: sparse forms)" if (kind, widths) in skip_old else \
+            "" if old is not None else f"   (old > {args.budget:.0f} s)"
+        print(f"{kind:8} {','.join(map(str, widths)):20} {P:>5} {size:>6} | {_fmt(old_d):>7} "
+              f"{_fmt(new_d):>7} {_ratio(old_d, new_d):>7} | {_fmt(old_l):>7} {_fmt(new_l):>7} "
+              f"{_ratio(old_l, new_l):>6} | {_fmt(old_all):>7} {_fmt(new_d + new_l):>7} "
+              f"{_ratio(old_all, new_d + new_l):>7}{note}", flush=True)
+
+    print()
+    print("LDL^T of dense PSD matrices B^T B (B: k x n, integers in [-3, 3]): "
+          "quadratic.ldl on Fractions against symmetric.ldl (auto route) and its two routes")
+    head = (f"{'n':>5} {'rank':>5} | {'old':>7} {'new':>7} {'ratio':>6} | {'sparse':>7} "
+            f"{'dense':>7}")
+    print(head)
+    print("-" * len(head))
+    dense = [(50, 50), (100, 100), (100, 10), (200, 200), (400, 20), (1000, 30), (2000, 10)]
+    for n, k in (dense[:3] if args.quick else dense):
+        H = gram(n, k)
+        times = {}
+        for method in ("auto", "sparse", "dense"):
+            times[method] = float("inf")
+            for _ in range(3 if n <= 400 else 1):      # best of three for the small ones
+                t = time.perf_counter()
+                factor = symmetric.ldl_columns(H, method)
+                times[method] = min(times[method], time.perf_counter() - t)
+        old = run_old(n, k, args.budget, target=_ldl_child) if n <= 400 else None
+        if old is not None:
+            L, D = old[1]
+            columns, D_new = factor
+            assert D == D_new and all(L[i][j] == columns[j].get(i, 0)
+                                      for j in range(n) for i in range(j + 1, n))
+        old_t = None if old is None else old[0]
+        note = "" if old is not None else "   (old not run)" if n > 400 else \
+            f"   (old > {args.budget:.0f} s)"
+        print(f"{n:>5} {min(n, k):>5} | {_fmt(old_t):>7} {_fmt(times['auto']):>7} "
+              f"{_ratio(old_t, times['auto']):>6} | {_fmt(times['sparse']):>7} "
+              f"{_fmt(times['dense']):>7}{note}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
