@@ -18,18 +18,20 @@ make_corpus.py.
    file given by mistake) ends in a traceback (AttributeError:
    'UnicodeDecodeError' object has no attribute 'filename', exit 1) instead of
    exit 2 "cannot read".
-3. Budget holes: the plan charges far less than the work.
-   a. Sparse decoding: 1 unit per entry, ~17 in fact: 74 empty 5000 x 800 sparse
-      matrices (7 KB) fit the budget and take ~150 s and ~2.5 GB.
-   b. Sparse matrices' words come from each entry's own digits, not from the
+3. Budget holes: the plan charges far less than the work (the default budget,
+   2,000,000,000 units, is "at most about a minute of plain checking").
+   a. Sparse matrices' words come from each entry's own digits, not from the
       row's common denominator: one 1 x 2000 row of 1/p for distinct primes
-      p (67 KB) times a sparse 2000 x 2000 identity is planned at 9.4 million
-      units (0.3 s); the standard-library path takes 213 s and 7.5 GB.
-   c. Network rules are charged 100 units per rational operation whatever the
-      operands' size: hessian-psd of 20 layers of 1 x 1 with 4000-digit
-      rationals (123 KB) is planned at 205,922 units and takes 189 s;
-      critical-point of 80 layers with 1500-digit rationals (183 KB): 48,282
-      units, 42 s (60 layers of 4000 digits: over 100 s).
+      p (67 KB) times a sparse 2000 x 2000 identity is planned at 14.8 million
+      units (under half a second); the standard-library path takes 213 s and
+      7.5 GB (the accelerator: 3 s).
+   b. Network rules are charged per rational operation whatever the operands'
+      size: hessian-psd of 20 layers of 1 x 1 with 4000-digit rationals
+      (123 KB) is planned at 411,400 units and takes 189 s; critical-point of
+      80 layers with 1500-digit rationals (183 KB): 96,400 units, 42 s (60
+      layers of 4000 digits: over 100 s).  The time
+      grows like h^5 d^2 for h layers of d digits, the file like h d: these
+      rules are not bounded by the claim's size.
 4. Caps answered as malformed: more than 100,000 steps, and a network width over
    the cap, give exit 2; section 6 lists the step cap among the resource caps
    (exit 3), and every other cap (dimension, entries, digits) gives 3.
