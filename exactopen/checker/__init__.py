@@ -64,9 +64,11 @@ def check_file(path, accelerator=None, data_path=None, budget=BUDGET):
         data = read_capped(data_path, binary=True) if data_path else None
     except CheckerError as exc:
         return exc.exit_code, f"NOT VERIFIED: {KIND[exc.exit_code]}{exc}"
-    except (OSError, UnicodeDecodeError) as exc:
-        return 2, f"NOT VERIFIED: malformed: cannot read {exc.filename or path}: " \
-                  f"{getattr(exc, 'strerror', None) or exc}"
+    except OSError as exc:
+        return 2, f"NOT VERIFIED: malformed: cannot read {exc.filename or path}: {exc.strerror}"
+    except UnicodeDecodeError:
+        return 2, f"NOT VERIFIED: malformed: cannot read {path}: not UTF-8 text (a certificate " \
+                  "is JSON in UTF-8; a data file goes after --data)"
     return check_text(text, accelerator, data, budget)
 
 

@@ -40,5 +40,8 @@ def show(value, limit=200):
         size = max(abs(Fraction(value).numerator), Fraction(value).denominator).bit_length()
         if size > 3 * limit:
             return f"a number of about {size * 3 // 10} digits"
-    text = str(value)
+    if isinstance(value, list):
+        text = "[" + ", ".join(show(x, limit) for x in value) + "]"
+    else:
+        text = str(value)
     return text if len(text) <= limit else text[:limit] + "..."

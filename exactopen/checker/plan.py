@@ -78,18 +78,31 @@ class Plan:
         return dims[0], dims[-1], words
 
     def matrix_field(self, obj, where):
-        """``(m, n, words)`` of a matrix field, charging its decoding."""
+        """``(m, n, words)`` of a matrix field, charging its decoding.
+
+        A row's words are those of its longest numerator plus every denominator
+        in it: the row scaled to integers carries their least common multiple.
+        """
         if not isinstance(obj, dict) or "shape" not in obj:
             raise Malformed(f"{where}: expected a matrix")
         m, n = shape(obj["shape"], where)
-        entries = obj.get("rows") or [e[2:] for e in obj.get("nonzeros") or [] if isinstance(e, list)]
-        digits, cost = 1, m * n if "rows" in obj else m * n // 30
-        for row in entries if isinstance(entries, list) else []:
+        if isinstance(obj.get("rows"), list):
+            rows, cost = obj["rows"], m * n
+        elif isinstance(obj.get("nonzeros"), list):
+            by_row, cost = {}, m * n // 30
+            for e in obj["nonzeros"]:
+                if isinstance(e, list) and len(e) == 3 and type(e[0]) is int:
+                    by_row.setdefault(e[0], []).append(e[2])
+            rows = list(by_row.values())
+        else:
+            raise Malformed(f"{where}: expected rows or nonzeros as a list")
+        digits = 1
+        for row in rows:
             if isinstance(row, list):
-                lengths = [len(x) for x in row if isinstance(x, str)]
-                cost += sum(x * x for x in lengths) // 6000
-                digits = max(digits, max(lengths, default=0) +
-                             sum(len(x) - x.find("/") for x in row if isinstance(x, str) and "/" in x))
+                texts = [x for x in row if isinstance(x, str)]
+                cost += sum(len(x) ** 2 for x in texts) // 6000
+                digits = max(digits, max(map(len, texts), default=0) +
+                             sum(len(x) - x.find("/") for x in texts if "/" in x))
         self.charge(cost, where)
         return m, n, 1 + digits // 19
 

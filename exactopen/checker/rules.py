@@ -15,7 +15,7 @@ from fractions import Fraction
 from math import gcd
 
 from . import arith, landscape
-from .errors import Malformed, NotVerified, ResourceCap
+from .errors import Malformed, NotVerified, ResourceCap, show
 from .jsonload import (Mat, count, fields, index_list, integer, matrix, number, rational,
                        sparse_matrix)
 from .plan import minor_cost, mul
@@ -198,7 +198,7 @@ def _nonsingular(env, step, block, name):
     stated = integer(step["det_residue"], f"step {step['id']}.det_residue")
     residue = arith.det_mod_p(block.rows, PRIME)
     if residue != stated:
-        _fail(step, f"det {name}[I, J] = {stated} mod 2^61 - 1", residue)
+        _fail(step, f"det {name}[I, J] = {show(stated)} mod 2^61 - 1", residue)
     if residue == 0 and s > MAX_BAREISS:
         raise ResourceCap(f"step {step['id']}: an exact determinant of a {s} x {s} minor exceeds "
                           f"the cap of {MAX_BAREISS}")
@@ -326,7 +326,7 @@ def rule_loss(env, step):
     value = number(step["value"], f"step {step['id']}.value")
     found = env.network.loss(_point(env, step))
     if found != value:
-        _fail(step, f"loss {value}", found)
+        _fail(step, f"loss {show(value)}", found)
     env.facts[("loss", step["point"])] = value
 
 
@@ -396,7 +396,7 @@ def rule_negative_curvature(env, step):
                             f"step {step['id']}.direction")
     found = 2 * env.network.loss_polynomial(series)[2]
     if found != value:
-        _fail(step, f"second derivative {value}", found)
+        _fail(step, f"second derivative {show(value)}", found)
     env.facts[("negative-curvature", step["point"])] = True
 
 
@@ -415,16 +415,17 @@ def rule_descent_curve(env, step):
     tail = sum((abs(c) for c in stated[k + 1:]), Fraction(0))
     if stated[0] or any(stated[1:k]) or stated[k] >= 0 or stated[-1] == 0:
         _fail(step, f"c_0 = ... = c_{k - 1} = 0 > c_{k}, last coefficient non-zero",
-              [str(c) for c in stated[:k + 1]])
+              [show(c) for c in stated[:k + 1]])
     if not 0 < t0 <= 1 or t0 * tail > abs(stated[k]) / 2:
-        _fail(step, "0 < t0 <= 1 and t0 * sum |c_j| <= |c_k| / 2", f"t0 = {t0}, tail sum {tail}")
+        _fail(step, "0 < t0 <= 1 and t0 * sum |c_j| <= |c_k| / 2",
+              f"t0 = {show(t0)}, tail sum {show(tail)}")
     layers = _point(env, step)
     coeffs = env.network.loss_polynomial(_series_layers(env, layers, step["curve"], f"{where}.curve"))
     coeffs[0] = Fraction(0)
     while len(coeffs) > 1 and coeffs[-1] == 0:
         coeffs.pop()
     if stated != coeffs:
-        _fail(step, f"coefficients {[str(c) for c in stated]}", f"{[str(c) for c in coeffs]}")
+        _fail(step, f"coefficients {[show(c) for c in stated]}", [show(c) for c in coeffs])
     env.facts[("descent", step["point"])] = True
 
 

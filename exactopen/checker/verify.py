@@ -10,8 +10,8 @@ exactly the stated verdict (and conditions) from the facts.
 import hashlib
 
 from . import arith, conclude, tensors
-from .errors import Malformed, NotVerified
-from .jsonload import any_matrix, canonical, count, fields, matrix
+from .errors import Malformed, NotVerified, ResourceCap
+from .jsonload import any_matrix, canonical, count, fields, matrix, shape
 from .landscape import Network
 from .plan import Plan
 from .rules import RULES, Env
@@ -40,8 +40,11 @@ class Claim:
         if not (isinstance(obj, dict) and "tensor" in obj):
             return any_matrix(obj, where) if sparse else matrix(obj, where)
         fields(obj, where, ("tensor", "shape", "transpose"))
-        if self.index is None or not isinstance(obj["transpose"], bool):
-            raise Malformed(f"{where}: a tensor reference needs claim.data and a boolean transpose")
+        if self.index is None or not isinstance(obj["transpose"], bool) or \
+                not isinstance(obj["tensor"], str):
+            raise Malformed(f"{where}: a tensor reference needs claim.data, a tensor name and a "
+                            "boolean transpose")
+        shape(obj["shape"], where)  # integers, never booleans, within the caps
         try:
             m, n, rows, dens = tensors.matrix(self.data, self.index, obj["tensor"], obj["transpose"],
                                               MAX_DIM, MAX_ENTRIES)
@@ -63,7 +66,9 @@ def _load_network(env, plan, source, obj):
     d = net["widths"]
     if not isinstance(d, list) or len(d) < 2:
         raise Malformed("claim.network.widths: expected at least two widths")
-    d = [count(x, "claim.network.widths", 1, MAX_WIDTH) for x in d]
+    d = [count(x, "claim.network.widths", 1) for x in d]
+    if max(d) > MAX_WIDTH:
+        raise ResourceCap(f"claim.network.widths: a width of {max(d)} exceeds the cap {MAX_WIDTH}")
     layers = net["layers"]
     if not isinstance(layers, list) or len(layers) != len(d) - 1:
         raise Malformed(f"claim.network.layers: expected {len(d) - 1} layers")
@@ -94,6 +99,12 @@ def _load_network(env, plan, source, obj):
 def _load_claim(env, plan, kind, claim, data):
     conclusion, required, optional = conclude.KINDS[kind]
     fields(claim, "claim", required, optional + ("data",))
+    for key in ("setting", "lemma", "construction"):
+        if key in claim and not isinstance(claim[key], str):
+            raise Malformed(f"claim.{key} must be a string")
+    if "properties" in claim and not (isinstance(claim["properties"], list) and
+                                      all(isinstance(p, str) for p in claim["properties"])):
+        raise Malformed("claim.properties must be a list of names")
     source = Claim(claim, data)
     if kind == "rank":
         env.define("A", source.matrix(claim["matrix"], "claim.matrix", sparse=True), 0)
@@ -126,7 +137,16 @@ def _check_step(step, position):
     if rule is None:
         raise Malformed(f"step {position}: unknown rule {step.get('rule')!r}")
     fields(step, f"step {position}", ("id", "rule", "uses") + rule.required, rule.optional)
+    for key, kind in FIELD_TYPES.items():
+        if key in step and not isinstance(step[key], kind):
+            raise Malformed(f"step {position}: {key} must be a {kind.__name__}")
     return rule
+
+
+#: The JSON type of every step field that names or lists (the rules decode the rest).
+FIELD_TYPES = {"matrix": str, "name": str, "point": str, "rows": list, "cols": list,
+               "factors": list, "terms": list, "layers": list, "direction": list, "curve": list,
+               "coefficients": list, "diagonal": list}
 
 
 def verify_document(doc, data=None, accel=None, budget=BUDGET):
@@ -144,15 +164,17 @@ def verify_document(doc, data=None, accel=None, budget=BUDGET):
     if top["version"] not in VERSIONS or type(top["version"]) is not int:
         raise Malformed(f"unknown version {top['version']!r}; this checker reads versions "
                         f"{', '.join(map(str, VERSIONS))}")
-    if top["kind"] not in conclude.KINDS:
+    if not isinstance(top["kind"], str) or top["kind"] not in conclude.KINDS:
         raise Malformed(f"unknown kind {top['kind']!r}")
     if ("conditions" in top) != (top["kind"] == "local-openness"):
         raise Malformed("conditions belong to local-openness certificates, and only there")
-    if not isinstance(top["verdict"], str):
-        raise Malformed("verdict must be a string")
+    if not isinstance(top["verdict"], str) or not isinstance(top["claim_sha256"], str):
+        raise Malformed("verdict and claim_sha256 must be strings")
     steps = top["steps"]
-    if not isinstance(steps, list) or len(steps) > MAX_STEPS:
-        raise Malformed(f"steps must be a list of at most {MAX_STEPS} steps")
+    if not isinstance(steps, list):
+        raise Malformed("steps must be a list")
+    if len(steps) > MAX_STEPS:
+        raise ResourceCap(f"{len(steps)} steps exceed the cap of {MAX_STEPS}")
     env, plan = Env(accel), Plan(budget)
     conclusion = _load_claim(env, plan, top["kind"], top["claim"], data)
     if top["claim_sha256"] != claim_digest(top["claim"]):

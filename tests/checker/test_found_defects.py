@@ -76,7 +76,7 @@ from exactopen.cli import main
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "checker" / "malformed"
 PENDING = HERE / "pending"
-GALLERY = ROOT / "certificates"
+GALLERY = ROOT / "tests" / "checker" / "version1"  # stable sources: the version-1 gallery
 MANIFEST = json.loads((HERE / "manifest.json").read_text())
 SCHEMA = json.loads((ROOT / "docs" / "certificate.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
