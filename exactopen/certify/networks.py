@@ -7,10 +7,10 @@ from fractions import Fraction
 from ..errors import InternalError, NotApplicable
 from ..linalg import Matrix
 from ..linalg.numbers import encode_rational
-from ..networks.derivatives import (chart_gradient_and_hessian, gradient,
-                                    gradient_and_hessian, loss_along_curve)
+from ..networks.derivatives import loss_along_curve
+from ..networks.hessian import chart_gradient_and_hessian_flint, gradient, sparse_hessian
 from ..networks.model import LinearNetwork
-from ..networks.quadratic import ldl, negative_direction
+from ..networks.symmetric import ldl_columns, negative_direction
 from ..networks.theorem8 import (SquareConstruction, WeightedConstruction,
                                  descent_order_and_t0)
 from .encode import encode_matrix, encode_sparse
@@ -30,11 +30,18 @@ def _claim_names(net: LinearNetwork) -> list[str]:
 
 
 def _ldl_fields(H) -> dict:
-    factor = ldl(H)
+    """``lower`` and ``diagonal`` of the canonical ``H = L D L^T`` (H in any form that
+    :mod:`exactopen.networks.symmetric` accepts)."""
+    factor = ldl_columns(H)
     if factor is None:
         raise InternalError("expected a positive semidefinite matrix")
-    L, D = factor
-    return {"lower": encode_matrix(L, ncols=len(D)), "diagonal": [encode_rational(x) for x in D]}
+    columns, D = factor
+    n = len(D)
+    rows = [["1" if i == j else "0" for j in range(n)] for i in range(n)]
+    for j, col in enumerate(columns):
+        for i, x in col.items():
+            rows[i][j] = encode_rational(x)
+    return {"lower": {"shape": [n, n], "rows": rows}, "diagonal": [encode_rational(x) for x in D]}
 
 
 def _require_critical(net: LinearNetwork, proof: Proof) -> None:
@@ -70,8 +77,7 @@ def square_refutation_certificate(c: SquareConstruction) -> dict:
     net = c.network
     proof = Proof(_claim_names(net))
     _require_critical(net, proof)
-    _, H = gradient_and_hessian(net)
-    proof.add("hessian-psd", reads=["W"], point="W", **_ldl_fields(H))
+    proof.add("hessian-psd", reads=["W"], point="W", **_ldl_fields(sparse_hessian(net)))
     add_rank_step(proof, "Y", net.Y)
     _losses(proof, net, c.better)
     coeffs = loss_along_curve(net, c.curve)
@@ -96,8 +102,8 @@ def weighted_minimum_certificate(c: WeightedConstruction) -> dict:
     proof = Proof(_claim_names(net))
     _require_critical(net, proof)
     Z = net.product()
-    grad, H = chart_gradient_and_hessian(net, Z, c.rows, c.cols)
-    if any(grad):
+    grad, H = chart_gradient_and_hessian_flint(net, Z, c.rows, c.cols)
+    if any(grad.entries()):
         raise InternalError("chart gradient is not zero")
     fields = _ldl_fields(H)
     if any(x == "0" for x in fields["diagonal"]):
@@ -160,8 +166,7 @@ def classify_certificate(net: LinearNetwork) -> tuple[str, dict]:
         proof.add("stationary-loss", reads=["W"], point="W")
         verdict = "global-minimum"
     else:
-        _, H = gradient_and_hessian(net)
-        v = negative_direction(H)
+        v = negative_direction(sparse_hessian(net))
         if v is not None:
             direction = _direction_layers(net, v)
             c2 = loss_along_curve(net, [[W, D] for W, D in zip(net.layers, direction)], 2)[2]
