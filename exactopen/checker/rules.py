@@ -511,14 +511,19 @@ def cost_scan(plan, step, where):
 
 
 def _network_cost(ops):
-    """The cost of a network rule: its matrices' decoding and ``200 ops(widths, N, degree)``."""
+    """The cost of a network rule: its matrices' decoding, ``200 ops(widths, N, degree)`` and
+    ``200 ldl_ops`` for each factorisation ``L D L^T`` it multiplies out."""
     def cost(plan, step, where):
         if plan.network is None or (plan.network[1] is None and step["rule"] != "point"):
             raise Malformed(f"{where}: {step['rule']} needs a network claim with X, Y and weights")
         d, samples = plan.network
         for key in ("lower", "inverse"):
             if key in step:
-                plan.matrix_field(step[key], where)
+                size, _, words = plan.matrix_field(step[key], where)
+                diagonal = step.get("diagonal") if key == "lower" else None
+                if isinstance(diagonal, list):
+                    words += max((len(x) for x in diagonal if isinstance(x, str)), default=0) // 19
+                    plan.charge(200 * landscape.ldl_ops(size, words), where)
         curve = step.get("curve") or ([step["direction"]] if "direction" in step else
                                       [step["layers"]] if "layers" in step else [])
         for layers in curve if isinstance(curve, list) else []:
@@ -549,7 +554,7 @@ RULES = {
     "zero": _rule(rule_zero, cost_scan, ("matrix",)),
     "nonzero": _rule(rule_nonzero, cost_scan, ("matrix",)),
     "point": _rule(rule_point, _NET(lambda d, s, k: 0), ("name", "layers")),
-    "loss": _rule(rule_loss, _NET(lambda d, s, k: landscape.loss_ops(d, s)), ("point", "value")),
+    "loss": _rule(rule_loss, _NET(lambda d, s, k: landscape.gradient_ops(d, s)), ("point", "value")),
     "critical-point": _rule(rule_critical_point, _NET(lambda d, s, k: landscape.gradient_ops(d, s)),
                             ("point",)),
     "stationary-loss": _rule(rule_stationary_loss,
