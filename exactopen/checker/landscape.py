@@ -56,17 +56,6 @@ def gram(vectors, weights, den):
     return out
 
 
-def series_mul(p, q, n):
-    """Product of the matrix polynomials p and q (n columns)."""
-    out = [None] * (len(p) + len(q) - 1)
-    for a, pa in enumerate(p):
-        for b, qb in enumerate(q):
-            c = mul(pa, qb, n)
-            out[a + b] = c if out[a + b] is None else \
-                [[x + y for x, y in zip(*rows)] for rows in zip(out[a + b], c)]
-    return out
-
-
 def flat(rows):
     return [x for row in rows for x in row]
 
@@ -116,8 +105,8 @@ class Network:
 
     def hessian(self, layers):
         """Exact Hessian of L (parameters: layer 1..h, entries row-major): the Gauss-Newton part
-        ``J^T diag(w) J``, the Jacobian column of ``(i, p, q)`` being ``vec(A_i[:, p] (B_i X)[q, :])``,
-        plus, for layers i > j, ``M[q][r] N[p][t]`` at ``((i, p, q), (j, r, t))`` and its mirror,
+        ``J^T diag(w) J``, column ``(i, p, q)`` of J being ``vec(A_i[:, p] (B_i X)[q, :])``, plus,
+        for layers i > j, ``M[q][r] N[p][t]`` at ``((i, p, q), (j, r, t))`` and its mirror,
         ``M = W_(i-1) ... W_(j+1)`` and ``N = A_i^T G B_j^T``."""
         d, h = self.widths, len(layers)
         before, after = self._partials(layers)
@@ -146,8 +135,11 @@ class Network:
     def loss_polynomial(self, curve):
         """Coefficients of ``L(W(t))`` for layer polynomials ``curve[i]`` (exact, untruncated)."""
         f = [eye(self.widths[0])]
-        for layer in curve:
-            f = series_mul(layer, f, self.widths[0])
+        for layer in curve:     # f <- layer f, as matrix polynomials
+            terms = [(a + b, mul(c, fb, self.widths[0])) for a, c in enumerate(layer)
+                     for b, fb in enumerate(f)]
+            f = [[[sum(x) for x in zip(*rows)] for rows in zip(*(m for k, m in terms if k == j))]
+                 for j in range(len(layer) + len(f) - 1)]
         r = [mul(c, self.X, self.samples) for c in f]
         r[0] = [[x - y for x, y in zip(*rows)] for rows in zip(r[0], self.Y)]
         (vecs, den), (w, dw) = integers([flat(c) for c in r]), integers(self.w)
@@ -157,7 +149,7 @@ class Network:
 
 
 def chart_derivatives(net, z, rows, cols, inverse, params):
-    """Gradient and Hessian of ``l`` in the chart ``Z' = Z'[:,J] A^-1 Z'[I,:]`` at ``z``, A = Z[I,J].
+    """Gradient and Hessian of ``l`` in the chart ``Z' = Z'[:,J] A^-1 Z'[I,:]``, A = Z[I,J], at z.
 
     With ``P = Z[:,J] A^-1``, ``Q = A^-1 Z[I,:]`` and a direction ``V``, the chart's first two
     Taylor coefficients are ``phi = U Q + P V[I,:]`` and ``U A^-1 T``, ``U = V[:,J] - P V[I,J]``,
@@ -181,15 +173,14 @@ def chart_derivatives(net, z, rows, cols, inverse, params):
         grad.append(Fraction(sum(uk * sum(map(times, gk, q)) + pk * gk[j] * dq
                                  for uk, pk, gk in zip(u, p, g)), dp * dg * dq))
         t = [dq * (l == j) - q[l] for l in range(n)]
-        us.append(u)
-        ts.append([sum(map(times, gk, t)) for gk in g])
+        us.append((jj, u))
+        ts.append((ii, [sum(map(times, gk, t)) for gk in g]))
     w, dw = integers(net.w)
     hess = gram(outs, flat(w), (dp * dq * dx) ** 2 * dw)
-    for a, (_, j) in enumerate(params):
-        for b, (i, _) in enumerate(params):
-            if j in cols and i in rows and inverse[cols.index(j)][rows.index(i)]:
-                v = Fraction(sum(map(times, us[a], ts[b])), dp * dg * dq) * \
-                    inverse[cols.index(j)][rows.index(i)]
+    for a, (jj, u) in enumerate(us):
+        for b, (ii, gt) in enumerate(ts):
+            if jj is not None and ii is not None and inverse[jj][ii]:
+                v = Fraction(sum(map(times, u, gt)), dp * dg * dq) * inverse[jj][ii]
                 hess[a][b] += v
                 hess[b][a] += v
     return grad, hess
@@ -219,8 +210,7 @@ def gradient_ops(d, samples):
         sum(d[i + 1] * d[-1] * d[0] + d[i + 1] * d[0] * d[i] for i in range(len(d) - 1))
 
 
-def hessian_ops(d, samples):
-    """The Jacobian columns, their Gram matrix, and the residual's blocks (layers i > j)."""
+def hessian_ops(d, samples):  # the Jacobian columns, their Gram matrix, the residual's blocks
     p, rows = sum(a * b for a, b in zip(d, d[1:])), d[-1] * samples
     return gradient_ops(d, samples) + p * rows // 5 + p * p * rows // 50 + 6 * p * p + \
         sum(d[i] * d[j + 2] * d[j + 1] + d[i + 1] * d[0] * d[j] + d[i] * d[j + 1] * d[i + 1] * d[j]
@@ -233,14 +223,17 @@ def polynomial_ops(d, samples, degree):
         (h * degree + 1) ** 2 * d[-1] * samples
 
 
-def chart_ops(d, samples):
-    """The chart's first-order terms, their Gram matrix and the curvature terms."""
+def chart_ops(d, samples):  # the first-order terms, their Gram matrix, the curvature terms
     m, n, r = d[-1], d[0], min(d)
     p = r * (m + n - r)
     return product_ops(d) + (m + n) * (r * r + r * samples + samples) + m * n * samples + \
         p * (m * samples + m * n) // 2 + p * p * (m * samples // 50 + m // 25 + 8)
 
 
-def ldl_ops(size, words):
-    """``L D L^T`` of a dense ``size x size`` L with entries of ``words`` 64-bit words."""
+def bound_ops(d, samples):  # X X^T, its check with G, and M = Y X^T G X Y^T
+    return gradient_ops(d, samples) + 3 * d[0] ** 3 + (d[0] + d[-1]) * d[0] * samples + \
+        2 * d[-1] * d[-1] * d[0]
+
+
+def ldl_ops(size, words):  # L D L^T for a dense size x size L, entries of ``words`` words
     return size ** 3 * words * words // 3

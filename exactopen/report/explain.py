@@ -29,13 +29,19 @@ THEOREMS = {
                       "(k >= min(m, n)).",
     "network-local-openness": "Lemma 7 (non-degenerate points) or Lemma 3 (pyramidal networks "
                               "with strictly monotone activations).",
-    "network-critical-point": "Theorem 5 and Corollary 6: a degenerate critical point of a "
-                              "two-layer network is a global minimum or a second-order saddle.",
+    "network-critical-point": "A critical point (zero gradient), degenerate or not (the rank of "
+                              "W_h ... W_1 against min_i d_i), and the argument for the verdict: "
+                              "grad l(Z) = 0 or the low-rank bound (global minimum); a descent "
+                              "curve of order 2 (a negative Hessian eigenvalue: second-order "
+                              "saddle) or more (not a local minimum); a positive definite chart "
+                              "Hessian (local minimum); none (critical-point: undecided).",
     "network-not-local-minimum": "A descent curve: if L(W(t)) - L(W) < 0 for all small t > 0, "
                                  "W is not a local minimum (this refutes the minimality the "
                                  "paper's Theorem 8 construction claims).",
-    "network-local-minimum": "A strict local minimum of the loss on the rank-r matrices, shown "
-                             "in a chart by a zero gradient and a positive definite Hessian.",
+    "network-local-minimum": "A local minimum of L: its product is a strict local minimum of the "
+                             "loss on the rank-r matrices (a zero gradient and a positive "
+                             "definite Hessian in a chart); the point itself is not strict, as "
+                             "rescaling adjacent layers leaves L unchanged.",
 }
 
 
@@ -98,7 +104,7 @@ def _values(step) -> _Values:
 
 
 #: Evidence the description already summarises: not typeset.
-_EVIDENCE = ("inverse", "lower", "kernel")
+_EVIDENCE = ("inverse", "lower", "gap_lower", "kernel")
 
 
 def _matrices(label, value):
@@ -118,8 +124,7 @@ def _step_blocks(step) -> list:
     cites = f" Uses steps {', '.join(map(str, uses))}." if uses else ""
     text = rule.text.format_map(_values(step)).rstrip(".") if rule else "a rule this checker does not know"
     blocks = [("p", f"{head}: {text}.{cites}")]
-    label = {"value": step.get("name", "value"), "layers": "layer", "direction": "D, layer",
-             "curve": "C"}
+    label = {"value": step.get("name", "value"), "layers": "layer", "curve": "C"}
     for key, value in step.items():
         if key not in _EVIDENCE:
             blocks += _matrices(label.get(key, key), value)
@@ -143,7 +148,7 @@ def _claim_blocks(doc) -> list:
     blocks = [("p", f"Claim about the deep linear network with widths {net['widths']} and loss "
                     "L(W) = 1/2 Σ w_ij ((W_h ... W_1 X - Y)_ij)²: "
                     f"{doc['verdict'].replace('-', ' ')}.")]
-    for key in ("lemma", "construction"):
+    for key in ("lemma", "construction", "degeneracy"):
         if key in claim:
             blocks.append(("p", f"{key.capitalize()}: {claim[key]}."))
     if claim.get("properties"):

@@ -8,8 +8,8 @@ import pytest
 import sympy
 
 from exactopen.certify.encode import dumps
-from exactopen.certify.networks import (classify_certificate, lemma3_certificate,
-                                        lemma7_certificate, square_refutation_certificate,
+from exactopen.certify.networks import (lemma3_certificate, lemma7_certificate,
+                                        square_refutation_certificate,
                                         weighted_minimum_certificate)
 from exactopen.checker import check_text
 from exactopen.checker.landscape import Network as CheckerNetwork
@@ -177,23 +177,6 @@ def test_widths_report_matches_the_definition():
         parse_widths("2,x,3")
     with pytest.raises(InputError):
         parse_widths("3")
-
-
-def test_classify_three_outcomes():
-    Z = Matrix.zeros
-    saddle = LinearNetwork((2, 1, 2), (Z(1, 2), Z(2, 1)), Matrix.identity(2),
-                           Matrix([[1, 0], [0, 2]]), _ones(2, 2))
-    glob = LinearNetwork((2, 1, 2), (Z(1, 2), Z(2, 1)), Matrix.identity(2), Z(2, 2), _ones(2, 2))
-    nondeg = LinearNetwork((2, 1, 2), (Matrix([[0, 1]]), Matrix([[0], [2]])), Matrix.identity(2),
-                           Matrix([[1, 0], [0, 2]]), _ones(2, 2))
-    for net, verdict in ((saddle, "second-order-saddle"), (glob, "global-minimum"),
-                         (nondeg, "non-degenerate")):
-        got, cert = classify_certificate(net)
-        assert got == verdict and cert["verdict"] == verdict
-        assert check_text(dumps(cert)) == (0, "VERIFIED")
-    not_critical = with_layers(saddle, (Matrix([[1, 0]]), Matrix([[1], [1]])))
-    with pytest.raises(NotApplicable, match="not a critical point"):
-        classify_certificate(not_critical)
 
 
 def test_lemma_certificates_and_refusals():
