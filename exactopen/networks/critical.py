@@ -185,24 +185,91 @@ def _kernel_directions(vectors: list[list[int]], few: int = 10, tries: int = 12)
         yield [sum(c * x for c, x in zip(coef, col)) for col in zip(*vectors)]
 
 
-def _kernel_line(net: LinearNetwork, max_parameters: int = 1500) -> Descent | None:
+def _solve(H: flint.fmpq_mat, g: list) -> list | None:
+    """A rational E with ``H E = g``, or None when g is not in the range of H."""
+    n = H.nrows()
+    aug = flint.fmpq_mat([[H[i, j] for j in range(n)] +
+                          [flint.fmpq(Fraction(g[i]).numerator, Fraction(g[i]).denominator)]
+                          for i in range(n)])
+    R, rank = aug.rref()
+    E = [flint.fmpq(0)] * n
+    for i in range(rank):
+        pivot = next(j for j in range(n + 1) if R[i, j] != 0)
+        if pivot == n:
+            return None
+        E[pivot] = R[i, n]
+    return E
+
+
+def _with(curve, degree, direction):
+    """The curve plus ``t^degree`` times the layers of ``direction``."""
+    out = []
+    for layer, D in zip(curve, direction):
+        layer = list(layer) + [Matrix.zeros(*layer[0].shape)] * (degree + 1 - len(layer))
+        layer[degree] = layer[degree] + D
+        out.append(layer)
+    return out
+
+
+def _parabola(net: LinearNetwork, line, H: flint.fmpq_mat, kernel: list) -> Descent | None:
+    """``W + t D + t^2 E`` for ``D`` in the kernel of H with ``c_2 = c_3 = 0`` along the line:
+    ``c_4(E) = c_4(0) + g^T E + 1/2 E^T H E`` (g from one curve per parameter); E solves
+    ``H E = -g`` (then ``c_4 = c_4(0) + g^T E / 2``), or, when g leaves the range of H, is a
+    kernel vector with ``g^T E`` as negative as needed."""
+    P = H.nrows()
+    base = loss_along_curve(net, _with(line, 2, [Matrix.zeros(*W.shape) for W in net.layers]))
+    c4 = base[4] if len(base) > 4 else Fraction(0)
+    g = []
+    for a in range(P):
+        e = [0] * P
+        e[a] = 1
+        coeffs = loss_along_curve(net, _with(line, 2, _split(net, e)))
+        g.append((coeffs[4] if len(coeffs) > 4 else 0) - c4 - Fraction(int(H[a, a].p),
+                                                                         int(H[a, a].q)) / 2)
+    if not any(g):
+        return None
+    E = _solve(H, [-x for x in g])
+    if E is not None:
+        E = [Fraction(int(x.p), int(x.q)) for x in E]
+    else:
+        k = next(v for v in kernel if sum(x * y for x, y in zip(g, v)))
+        dot = sum(x * y for x, y in zip(g, k))
+        scale = -(abs(c4) + 1) / dot
+        E = [scale * x for x in k]
+    return _descent(net, _with(line, 2, _split(net, E)), "hessian-kernel")
+
+
+def _kernel_line(net: LinearNetwork, max_parameters: int = 1500,
+                 evaluations: int = 1500) -> Descent | None:
     """Lines ``W + t D`` with ``D`` in the kernel of the Hessian: there the ``t^2`` term vanishes,
-    so a non-zero ``t^3`` term (for ``D`` or ``-D``) or a negative ``t^4`` term is a descent."""
+    so a non-zero ``t^3`` term (for ``D`` or ``-D``) or a negative ``t^4`` term is a descent;
+    for lines with ``c_3 = 0``, the best ``W + t D + t^2 E`` (P + 1 polynomials each, within
+    ``evaluations``)."""
     from .hessian import sparse_hessian
 
     if len(net.parameters()) > max_parameters:
         return None
-    basis, nullity = sparse_hessian(net).to_fmpz().nullspace()
+    parabolas = evaluations // (len(net.parameters()) + 2)
+    S = sparse_hessian(net)
+    basis, nullity = S.to_fmpz().nullspace()
     vectors = [[int(basis[i, j]) for i in range(basis.nrows())] for j in range(nullity)]
+    H = flint.fmpq_mat(S.to_fmpz()) / S.den
+    flat = []                                 # lines with c_3 = 0: parabolas, after every line
     for v in _kernel_directions(vectors) if vectors else ():
         if not any(v):
             continue
-        direction = _split(net, v)
-        curve = [[W, D] if not D.is_zero() else [W] for W, D in zip(net.layers, direction)]
+        curve = [[W, D] for W, D in zip(net.layers, _split(net, v))]
         for c in (curve, _flip(curve)):
             found = _descent(net, c, "hessian-kernel")
             if found:
                 return found
+        coeffs = loss_along_curve(net, curve)
+        if len(flat) < parabolas and len(coeffs) > 3 and coeffs[3] == 0:
+            flat.append(curve)
+    for curve in flat:
+        found = _parabola(net, curve, H, vectors)
+        if found:
+            return found
     return None
 
 
