@@ -5,7 +5,7 @@ certificate:
 
 * ``--loss square`` (the paper's construction): the gradient and Hessian of
   the loss and the LDL^T of the Hessian;
-* ``--loss weighted`` (a strict non-global minimum): the gradient of the loss
+* ``--loss weighted`` (a non-global local minimum): the gradient of the loss
   (the critical-point check), the gradient and Hessian in the chart of
   rank-r matrices, and the LDL^T of the chart Hessian.
 
