@@ -172,9 +172,8 @@ def chart_derivatives(net, z, rows, cols, inverse, params):
         outs.append([uk * y + pk * dq * x for uk, pk in zip(u, p) for y, x in zip(qx, xs[r + j])])
         grad.append(Fraction(sum(uk * sum(map(times, gk, q)) + pk * gk[j] * dq
                                  for uk, pk, gk in zip(u, p, g)), dp * dg * dq))
-        t = [dq * (l == j) - q[l] for l in range(n)]
         us.append((jj, u))
-        ts.append((ii, [sum(map(times, gk, t)) for gk in g]))
+        ts.append((ii, [sum(map(times, gk, [dq * (l == j) - q[l] for l in range(n)])) for gk in g]))
     w, dw = integers(net.w)
     hess = gram(outs, flat(w), (dp * dq * dx) ** 2 * dw)
     for a, (jj, u) in enumerate(us):
@@ -235,5 +234,5 @@ def bound_ops(d, samples):  # X X^T, its check with G, and M = Y X^T G X Y^T
         2 * d[-1] * d[-1] * d[0]
 
 
-def ldl_ops(size, words):  # L D L^T for a dense size x size L, entries of ``words`` words
-    return size ** 3 * words * words // 3
+def ldl_ops(size, counts, words):  # L D L^T by the non-zeros of L's columns, ``words`` words
+    return (size * size + sum(c * c for c in counts)) * words * words

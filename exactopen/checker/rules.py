@@ -542,9 +542,13 @@ def _network_cost(ops):
             if key in step:
                 size, _, words = plan.matrix_field(step[key], where)
                 diagonal = step.get(key.replace("lower", "diagonal")) if "lower" in key else None
-                if isinstance(diagonal, list):
+                if isinstance(diagonal, list):      # L D L^T: by the non-zeros of L's columns
                     words += max((len(x) for x in diagonal if isinstance(x, str)), default=0) // 19
-                    plan.charge(200 * landscape.ldl_ops(size, words), where)
+                    rows = step[key].get("rows")
+                    dense = isinstance(rows, list) and all(isinstance(r, list) for r in rows)
+                    counts = [len(c) - c.count("0") for c in zip(*rows)] if dense else \
+                        [size - j for j in range(size)]
+                    plan.charge(200 * landscape.ldl_ops(size, counts, words), where)
         curve = step.get("curve") or ([step["layers"]] if "layers" in step else [])
         for layers in curve if isinstance(curve, list) else []:
             for layer in layers if isinstance(layers, list) else []:

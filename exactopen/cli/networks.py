@@ -96,8 +96,8 @@ ROUTES = {
                        "all matrices",
     "low-rank-bound": "with equal weights, L(W) equals the least loss of any product of rank <= "
                       "min width (Eckart-Young, certified with Ky Fan's bound at t = {t})",
-    "negative-curvature": "along W(t) = W + t D, L(W(t)) - L(W) = {poly} < 0 for 0 < t <= {t0}: "
-                          "the Hessian has a negative eigenvalue",
+    "negative-curvature": "along W(t) = W + t D (D in the certificate), L(W(t)) - L(W) = {poly} "
+                          "< 0 for 0 < t <= {t0}",
     "descent-curve": "along {curve}, L(W(t)) - L(W) = {poly} < 0 for 0 < t <= {t0} (order "
                      "{order}: no second-order test sees it)",
     "chart-minimum": "in the chart of the rank-{r} matrices at the product, the loss has zero "

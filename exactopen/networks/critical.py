@@ -1,15 +1,16 @@
-"""What ``classify`` looks for at a critical point beyond the Hessian (docs/theory.md, "Classifying").
+"""What ``classify`` looks for beyond the Hessian (docs/theory.md, "Classifying critical points").
 
-* :func:`descent_curve`: a polynomial curve along which the loss drops, at points
-  with zero layers.  With ``k >= 2`` zero layers the product is ``t^k Phi`` along
-  a line ``W + t D`` that fills only the zero layers, and ``L`` drops at order
-  ``k`` when ``<grad l(0), Phi> < 0`` (found from rank-one ``D``).  With one zero
-  layer (the generalised Theorem 8 construction) the zero layer moves by
-  ``t^2 E`` and the layers at both ends by ``t D``: order 3 or 4.
-  Otherwise, lines ``W + t D`` with ``D`` in the kernel of the Hessian: the
-  ``t^2`` term vanishes there, and a non-zero ``t^3`` or a negative ``t^4``
-  term is a descent (order 3 or 4).
-* :func:`low_rank_bound`: for equal weights, the value of the best product of
+* :func:`zero_layer_descent`: at a critical point with zero layers.  With
+  ``k >= 2`` zero layers the product is ``t^k Phi`` along a line ``W + t D``
+  that fills only the zero layers, and ``L`` drops at order ``k`` when
+  ``<grad l(0), Phi> < 0`` (found from rank-one ``D``).  With one zero layer
+  (the generalised Theorem 8 construction) the zero layer moves by ``t^2 E``
+  and the outer layers by ``t D``: order 3 or 4.
+* :func:`kernel_descent`: lines ``W + t D`` with ``D`` in the kernel of the
+  Hessian (no ``t^2`` term there: a non-zero ``t^3`` or a negative ``t^4``
+  term is a descent), then curves ``W + t D + t^2 E`` with ``E`` minimising
+  the ``t^4`` term.  A bounded search over sparse kernel combinations.
+* :func:`low_rank_bound`: for equal weights, the least loss of a product of
   rank ``<= r`` (Eckart-Young, with Ky Fan's dual certificate), when the point
   attains it.
 
@@ -45,7 +46,7 @@ def _chain(net: LinearNetwork, lo: int, hi: int) -> flint.fmpq_mat:
     """The layers lo..hi-1 (0-based) multiplied: ``W_hi ... W_(lo+1)``, d_hi x d_lo."""
     M = _eye(net.widths[lo])
     for i in range(lo, hi):
-        M = _q(net.layers[i]) * M if M.nrows() else flint.fmpq_mat(net.widths[i + 1], M.ncols())
+        M = _q(net.layers[i]) * M
     return M
 
 
@@ -94,14 +95,15 @@ def _descent(net: LinearNetwork, curve, kind) -> Descent | None:
 
 def _zero_layer_line(net: LinearNetwork, zeros: list[int]) -> Descent | None:
     """``k >= 2`` zero layers z_1 < ... < z_k: fill them with rank-one ``D`` so that the product
-    ``A D_k M_(k-1) ... M_1 D_1 B = s e_a e_b^T``-like term meets ``G0`` positively."""
+    ``t^k A D_k M_(k-1) ... M_1 D_1 B`` meets ``G0`` positively (needs ``A^T G0 B^T != 0`` and
+    every ``M_j != 0``)."""
     d, h = net.widths, net.depth
     G0 = descent_gradient(net)
     A, B = _chain(net, zeros[-1] + 1, h), _chain(net, 0, zeros[0])
-    N = A.transpose() * G0 * B.transpose() if A.nrows() and B.ncols() else None
+    N = A.transpose() * G0 * B.transpose()
     mids = [_chain(net, a + 1, b) for a, b in zip(zeros, zeros[1:])]
     picks = [_nonzero(M, 1) for M in mids]
-    if N is None or not _nonzero(N, 1) or not all(picks):
+    if not _nonzero(N, 1) or not all(picks):
         return None
     (a, b), picks = _nonzero(N, 1)[0], [p[0] for p in picks]
     sign = 1 if N[a, b] * _product([mid[p] for mid, p in zip(mids, picks)]) > 0 else -1
