@@ -10,6 +10,10 @@ parameters.  With ``--baseline DIR`` (a checkout of an earlier exactopen, e.g.
 abandoned after ``--command-budget`` seconds, and the ratio is reported where
 the baseline finishes.
 
+Then the checker's work budget: for each certificate the units it plans
+before any arithmetic (about 30 ns each), as a share of the default budget,
+against the seconds its standard-library path then takes.
+
 Then, in process, what ``exactopen counterexample`` computes before writing a
 certificate:
 
@@ -32,6 +36,7 @@ process and is abandoned after ``--budget`` seconds (default 60).
     python bench/networks.py                          # everything (a few minutes: old routes)
     python bench/networks.py --quick                  # small cases only
     python bench/networks.py --commands-only --baseline /tmp/base   # the command tables
+    python bench/networks.py --budget-only            # the checker's plan against its time
 """
 
 from __future__ import annotations
@@ -236,6 +241,66 @@ def _command_row(kind, widths, goal, base, budget):
     return row
 
 
+# -- the checker's work budget against measured checking ------------------------------
+
+def planned_and_measured(text):
+    """Per step: ``(rule, planned units, measured seconds)`` of the standard-library checker."""
+    from exactopen.checker import check_text, plan as plan_module, rules
+
+    costs, times = {}, {}
+    charge = plan_module.Plan.charge
+
+    def counting(self, units, where):
+        costs[where] = costs.get(where, 0) + int(units)
+        charge(self, units, where)
+
+    saved = dict(rules.RULES)
+    for name, rule in saved.items():
+        def timed(env, step, check=rule.check):
+            start = time.perf_counter()
+            check(env, step)
+            times[step["id"]] = time.perf_counter() - start
+        rules.RULES[name] = rule._replace(check=timed)
+    plan_module.Plan.charge = counting
+    try:
+        code, message = check_text(text)
+    finally:
+        plan_module.Plan.charge = charge
+        rules.RULES.update(saved)
+    assert code == 0, message
+    steps = json.loads(text)["steps"]
+    return [(s["rule"], costs.get(f"step {s['id']}", 0), times.get(s["id"], 0.0)) for s in steps]
+
+
+def budget_table(args):
+    from exactopen.certify.encode import dumps
+    from exactopen.certify.networks import (square_refutation_certificate,
+                                            weighted_minimum_certificate)
+    from exactopen.checker.spec import BUDGET
+
+    cases = [("square", (40, 1, 1, 40)), ("weighted", (40, 1, 1, 40)),
+             ("weighted", (16, 8, 4, 8, 16)), ("square", (64, 1, 1, 64)),
+             ("square", (16, 8, 4, 8, 16)), ("weighted", (20, 10, 5, 10, 20))]
+    if args.quick:
+        cases = cases[:1]
+    print(f"the checker's plan (units of about 30 ns; budget {BUDGET:,}) against its measured "
+          "standard-library checking, the costliest step and the whole certificate")
+    head = (f"{'loss':8} {'widths':16} | {'step':14} {'planned s':>9} {'measured':>8} | "
+            f"{'total units':>13} {'of budget':>9} {'planned s':>9} {'measured':>8}")
+    print(head)
+    print("-" * len(head))
+    for kind, widths in cases:
+        net = paper_construction(widths) if kind == "square" else weighted_minimum(widths)
+        cert = (square_refutation_certificate if kind == "square"
+                else weighted_minimum_certificate)(net)
+        rows = planned_and_measured(dumps(cert))
+        rule, units, seconds = max(rows, key=lambda r: r[1])
+        total, measured = sum(r[1] for r in rows), sum(r[2] for r in rows)
+        print(f"{kind:8} {','.join(map(str, widths)):16} | {rule:14} {units * 30e-9:>9.2f} "
+              f"{seconds:>8.3f} | {total:>13,} {100 * total / BUDGET:>8.1f}% "
+              f"{total * 30e-9:>9.2f} {measured:>8.3f}", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small cases only")
@@ -248,9 +313,14 @@ def main(argv=None):
     parser.add_argument("--commands-only", action="store_true",
                         help="only the whole-command tables")
     parser.add_argument("--json", metavar="FILE", help="write the command rows as JSON")
+    parser.add_argument("--budget-only", action="store_true",
+                        help="only the table of the checker's planned work against its time")
     args = parser.parse_args(argv)
-    command_tables(args)
-    if args.commands_only:
+    if not args.budget_only:
+        command_tables(args)
+        print()
+    budget_table(args)
+    if args.commands_only or args.budget_only:
         return
     print()
 

@@ -142,6 +142,12 @@ KNOWN = {
     "W1 = [1 0], W2 = [1; 0], Y = diag(1, 2) (issue 14)": (
         net_of((2, 1, 2), [[[1, 0]], [[1], [0]]], DIAG), "second-order-saddle", False,
         "negative-curvature"),
+    "rank-deficient X: the bound with a generalised inverse of X X^T": (
+        net_of((3, 1, 2), [[[1, 1, 0]], [[1], [0]]], [[3, 1, 0], [0, 0, 2]],
+               X=Matrix([[1, 1, 0], [1, 1, 0], [0, 0, 1]])), "global-minimum", False,
+        "low-rank-bound"),
+    "one layer: a convex problem": (
+        net_of((2, 2), [DIAG], DIAG), "global-minimum", False, "stationary-loss"),
     "repeated singular value: Y = I, rank-1 fit": (
         net_of((2, 1, 2), [[[1, 0]], [[1], [0]]], I(2)), "global-minimum", False,
         "low-rank-bound"),
