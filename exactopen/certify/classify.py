@@ -24,7 +24,7 @@ from ..linalg import Matrix
 from ..linalg.numbers import encode_rational
 from ..networks import critical
 from ..networks.derivatives import loss_along_curve
-from ..networks.hessian import chart_gradient_and_hessian_flint, gradient, sparse_hessian
+from ..networks.hessian import chart_gradient_and_hessian_flint, sparse_hessian
 from ..networks.model import LinearNetwork
 from ..networks.symmetric import ldl_columns, negative_direction
 from ..networks.theorem8 import descent_order_and_t0
