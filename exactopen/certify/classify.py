@@ -41,7 +41,7 @@ VERDICTS = {
     "second-order-saddle": "a second-order saddle (zero gradient, and the Hessian has a negative "
                            "eigenvalue: the paper's definition); not a local minimum",
     "not-a-local-minimum": "not a local minimum",
-    "local-minimum": "a local minimum (strict for the product on the rank-<= r matrices)",
+    "local-minimum": "a local minimum",
     "critical-point": "undecided: a critical point, neither a minimum nor a saddle certified",
 }
 
