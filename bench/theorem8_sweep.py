@@ -6,7 +6,7 @@ For each width vector meeting the paper's condition and each valid p1 it
 builds the paper's construction, certifies its true properties and the
 descent curve, checks that the polynomial is -3/8 t^4 + 1/4 t^6 + 1/8 t^8,
 and verifies the certificate with the independent checker. For each width
-vector with a bottleneck it does the same for the weighted strict minimum.
+vector with a bottleneck it does the same for the weighted non-global minimum.
 Prints the counts and the time; exits 1 if anything fails.
 """
 
@@ -51,7 +51,7 @@ def main() -> int:
     print(f"square loss: {widths_square} width vectors, {cases_square} (widths, p1) cases, "
           "each refuted with -3/8 t^4 + 1/4 t^6 + 1/8 t^8 and verified")
     print(f"weighted loss: {cases_weighted} width vectors with a bottleneck, each a verified "
-          "strict non-global local minimum")
+          "non-global local minimum")
     print(f"failures: {failures}; {time.perf_counter() - start:.1f} s")
     return 1 if failures else 0
 

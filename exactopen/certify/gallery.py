@@ -17,8 +17,9 @@ from ..networks.model import LinearNetwork
 from ..networks.theorem8 import paper_construction, weighted_minimum
 from ..openness import analyze
 from .encode import dumps
-from .networks import (classify_certificate, lemma3_certificate, lemma7_certificate,
-                       square_refutation_certificate, weighted_minimum_certificate)
+from .classify import classify_certificate
+from .networks import (lemma3_certificate, lemma7_certificate, square_refutation_certificate,
+                       weighted_minimum_certificate)
 from .theorem2 import openness_certificate
 
 
@@ -114,23 +115,69 @@ NETWORKS = [
           _square((2, 1, 3, 1, 2))),
     Entry("weighted-minimum-2-1-2-2.json", "weighted square loss, widths (2,1,2,2)",
           "paper predicts no spurious minimum (its condition fails), yet a bottleneck r = 1 "
-          "gives a strict local minimum with loss 2 > 1/2", _weighted((2, 1, 2, 2))),
+          "gives a local minimum of L with loss 2 > 1/2 (strict for the product on the rank-<= 1 "
+          "matrices, not strict in the parameters)", _weighted((2, 1, 2, 2))),
     Entry("weighted-minimum-3-2-1-3.json", "weighted square loss, widths (3,2,1,3)",
-          "bottleneck r = 1 < 3: strict non-global local minimum (chart Hessian positive "
-          "definite)", _weighted((3, 2, 1, 3))),
+          "bottleneck r = 1 < 3: a non-global local minimum of L (chart Hessian positive "
+          "definite: the product is a strict local minimum on the rank-<= 1 matrices)",
+          _weighted((3, 2, 1, 3))),
     Entry("lemma7-non-degenerate.json", "widths (3,2,3), rank(W2 W1) = 2",
           "non-degenerate point: locally open (Lemma 7)", _lemma7),
     Entry("lemma3-pyramidal.json", "pyramidal widths (4,3,2), leaky ReLU slope 1/10",
           "full-row-rank layers and X of full column rank: locally open (Lemma 3)", _lemma3),
     Entry("theorem5-saddle.json", "W = 0 for Y = diag(1, 2), widths (2,1,2)",
-          "degenerate critical point, not global: a direction with second derivative -4 "
-          "(Theorem 5: a second-order saddle)", _saddle),
+          "degenerate critical point, not global: along W + tD, L drops by 2 t^2 - 2 t^4 (a "
+          "negative Hessian eigenvalue: a second-order saddle, as Corollary 6 predicts)", _saddle),
+]
+
+
+# -- classify at depth three (docs/theory.md, "Classifying critical points") -------------
+
+def _identity_data(widths, layers, Y):
+    return LinearNetwork(widths, tuple(Matrix(W) for W in layers), Matrix.identity(widths[0]),
+                         Matrix(Y), _ones(len(Y), widths[0]))
+
+
+def zero_point_network() -> LinearNetwork:
+    """W = 0 at widths (2,2,2,2) with X = I, Y = I: zero Hessian, not a local minimum."""
+    return _identity_data((2, 2, 2, 2), [[[0, 0], [0, 0]]] * 3, [[1, 0], [0, 1]])
+
+
+def kernel_descent_network() -> LinearNetwork:
+    """A degenerate critical point with no zero layer and a PSD Hessian, not a local minimum."""
+    return _identity_data((2, 2, 2, 2), [[[0, 0], [1, 0]], [[0, 1], [0, 0]], [[1, 1], [0, 0]]],
+                          [[1, 0], [0, 1]])
+
+
+def deep_global_network() -> LinearNetwork:
+    """The best rank-1 fit of Y = diag(1, 2) through widths (2,1,1,2): a global minimum."""
+    return _identity_data((2, 1, 1, 2), [[[0, 1]], [[1]], [[0], [2]]], [[1, 0], [0, 2]])
+
+
+def _classified(network):
+    return lambda: classify_certificate(network())[1]
+
+
+CLASSIFY = [
+    Entry("classify-zero-point-2-2-2-2.json", "W = 0 for X = Y = I, widths (2,2,2,2)",
+          "degenerate critical point with zero Hessian; along the line W + tD through the zero "
+          "layers L drops by t^3 - t^6 / 2 (order 3 = depth): not a local minimum",
+          _classified(zero_point_network)),
+    Entry("classify-kernel-descent-2-2-2-2.json",
+          "W1 = e2 e1^T, W2 = e1 e2^T, W3 = [1 1; 0 0], X = Y = I",
+          "degenerate critical point, not global, no zero layer, Hessian without negative "
+          "curvature; a line in its kernel drops L by t^3 - t^4: not a local minimum",
+          _classified(kernel_descent_network)),
+    Entry("classify-global-2-1-1-2.json", "W1 = [0 1], W2 = [1], W3 = [0; 2], Y = diag(1, 2)",
+          "non-degenerate, grad l(Z) != 0, yet L = 1/2 is the least loss of any rank-1 product "
+          "(Eckart-Young, Ky Fan's bound with t = 1): a global minimum",
+          _classified(deep_global_network)),
 ]
 
 
 def entries() -> list[Entry]:
     """Every gallery entry, in table order."""
-    return OPENNESS + NETWORKS
+    return OPENNESS + NETWORKS + CLASSIFY
 
 
 def build_gallery(progress=None) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Certificates about deep linear networks (Lemmas 3 and 7, Theorems 5 and 8).
+"""Certificates about deep linear networks (Lemmas 3 and 7, Theorem 8); ``classify`` is in
+:mod:`.classify`.
 
 The statements and what each certificate proves: docs/theory.md, sections 6-9.
 """
@@ -10,10 +11,10 @@ from fractions import Fraction
 from ..errors import InternalError, NotApplicable
 from ..linalg import Matrix
 from ..linalg.numbers import encode_rational
-from ..networks.derivatives import (chart_gradient_and_hessian, gradient,
-                                    gradient_and_hessian, loss_along_curve)
+from ..networks.derivatives import loss_along_curve
+from ..networks.hessian import chart_gradient_and_hessian_flint, gradient, sparse_hessian
 from ..networks.model import LinearNetwork
-from ..networks.quadratic import ldl, negative_direction
+from ..networks.symmetric import ldl_columns
 from ..networks.theorem8 import (SquareConstruction, WeightedConstruction,
                                  descent_order_and_t0)
 from .encode import encode_matrix, encode_sparse
@@ -33,20 +34,33 @@ def _claim_names(net: LinearNetwork) -> list[str]:
 
 
 def _ldl_fields(H) -> dict:
-    factor = ldl(H)
+    """``lower`` and ``diagonal`` of the canonical ``H = L D L^T`` (H in any form that
+    :mod:`exactopen.networks.symmetric` accepts)."""
+    factor = ldl_columns(H)
     if factor is None:
         raise InternalError("expected a positive semidefinite matrix")
-    L, D = factor
-    return {"lower": encode_matrix(L, ncols=len(D)), "diagonal": [encode_rational(x) for x in D]}
+    columns, D = factor
+    n = len(D)
+    rows = [["1" if i == j else "0" for j in range(n)] for i in range(n)]
+    for j, col in enumerate(columns):
+        for i, x in col.items():
+            rows[i][j] = encode_rational(x)
+    return {"lower": {"shape": [n, n], "rows": rows}, "diagonal": [encode_rational(x) for x in D]}
+
+
+def largest_partial(net: LinearNetwork, grad: list[Fraction]) -> str:
+    """``dL/dW2[1,3] = -4`` for the entry of largest absolute value (1-based positions)."""
+    a = max(range(len(grad)), key=lambda k: (abs(grad[k]), -k))
+    layer, p, q = net.parameters()[a]
+    return f"dL/dW{layer + 1}[{p + 1},{q + 1}] = {grad[a]}"
 
 
 def _require_critical(net: LinearNetwork, proof: Proof) -> None:
     grad = gradient(net)
-    nonzero = [a for a, g in enumerate(grad) if g]
+    nonzero = sum(1 for g in grad if g)
     if nonzero:
-        layer, p, q = net.parameters()[nonzero[0]]
-        raise NotApplicable(f"W is not a critical point: dL/dW{layer + 1}[{p + 1},{q + 1}] = "
-                         f"{grad[nonzero[0]]} != 0")
+        raise NotApplicable(f"W is not a critical point: the largest partial derivative is "
+                            f"{largest_partial(net, grad)} ({nonzero} of {len(grad)} non-zero)")
     proof.add("critical-point", reads=["W"], point="W")
 
 
@@ -68,15 +82,29 @@ def _layers_of(net: LinearNetwork, curve, degree: int) -> list[dict]:
     return out
 
 
-def square_refutation_certificate(c: SquareConstruction) -> dict:
-    """Certify the true properties of the paper's construction and refute local minimality."""
+#: What the two Theorem 8 certificates compute, in order (for progress bars).
+SQUARE_STAGES = ("critical point", "Hessian and L D L^T", "rank of Y and losses", "descent curve")
+WEIGHTED_STAGES = ("critical point", "chart Hessian and L D L^T", "losses")
+
+
+def _done(progress, stage):
+    if progress:
+        progress(stage)
+
+
+def square_refutation_certificate(c: SquareConstruction, progress=None) -> dict:
+    """Certify the true properties of the paper's construction and refute local minimality.
+
+    ``progress(stage)`` is called as each of :data:`SQUARE_STAGES` ends."""
     net = c.network
     proof = Proof(_claim_names(net))
     _require_critical(net, proof)
-    _, H = gradient_and_hessian(net)
-    proof.add("hessian-psd", reads=["W"], point="W", **_ldl_fields(H))
+    _done(progress, SQUARE_STAGES[0])
+    proof.add("hessian-psd", reads=["W"], point="W", **_ldl_fields(sparse_hessian(net)))
+    _done(progress, SQUARE_STAGES[1])
     add_rank_step(proof, "Y", net.Y)
     _losses(proof, net, c.better)
+    _done(progress, SQUARE_STAGES[2])
     coeffs = loss_along_curve(net, c.curve)
     coeffs[0] = Fraction(0)
     while len(coeffs) > 1 and coeffs[-1] == 0:
@@ -90,17 +118,22 @@ def square_refutation_certificate(c: SquareConstruction) -> dict:
     claim = {"network": encode_network(net), "construction": "theorem-8-paper",
              "properties": ["critical-point", "hessian-psd", "rank-deficient-target",
                             "not-global"]}
+    _done(progress, SQUARE_STAGES[3])
     return certificate("network-not-local-minimum", claim, "not-a-local-minimum", proof)
 
 
-def weighted_minimum_certificate(c: WeightedConstruction) -> dict:
-    """Certify a strict non-global local minimum of a weighted square loss."""
+def weighted_minimum_certificate(c: WeightedConstruction, progress=None) -> dict:
+    """Certify a non-global local minimum of a weighted square loss (strict for the product on
+    the rank-<= r matrices, not strict in the parameters).
+
+    ``progress(stage)`` is called as each of :data:`WEIGHTED_STAGES` ends."""
     net = c.network
     proof = Proof(_claim_names(net))
     _require_critical(net, proof)
+    _done(progress, WEIGHTED_STAGES[0])
     Z = net.product()
-    grad, H = chart_gradient_and_hessian(net, Z, c.rows, c.cols)
-    if any(grad):
+    grad, H = chart_gradient_and_hessian_flint(net, Z, c.rows, c.cols)
+    if any(grad.entries()):
         raise InternalError("chart gradient is not zero")
     fields = _ldl_fields(H)
     if any(x == "0" for x in fields["diagonal"]):
@@ -108,7 +141,9 @@ def weighted_minimum_certificate(c: WeightedConstruction) -> dict:
     inverse = Z.submatrix(c.rows, c.cols).inv()
     proof.add("chart-minimum", reads=["W"], point="W", rows=list(c.rows), cols=list(c.cols),
               inverse=encode_matrix(inverse), **fields)
+    _done(progress, WEIGHTED_STAGES[1])
     _losses(proof, net, c.better)
+    _done(progress, WEIGHTED_STAGES[2])
     claim = {"network": encode_network(net), "construction": "weighted-bottleneck",
              "properties": ["critical-point", "not-global"]}
     return certificate("network-local-minimum", claim, "non-global-local-minimum", proof)
@@ -152,44 +187,3 @@ def lemma3_certificate(net: LinearNetwork, activation: dict) -> dict:
         add_minor_step(proof, f"W{i + 1}", W, rows, cols)
     claim = {"network": encode_network(net), "lemma": "3", "activation": activation}
     return certificate("network-local-openness", claim, "locally-open", proof)
-
-
-def classify_certificate(net: LinearNetwork) -> tuple[str, dict]:
-    """Theorem 5 / Corollary 6 for a critical point: global, second-order saddle or non-degenerate."""
-    proof = Proof(_claim_names(net))
-    _require_critical(net, proof)
-    Z = net.product()
-    if net.loss_gradient(Z).is_zero():
-        proof.add("stationary-loss", reads=["W"], point="W")
-        verdict = "global-minimum"
-    else:
-        _, H = gradient_and_hessian(net)
-        v = negative_direction(H)
-        if v is not None:
-            direction = _direction_layers(net, v)
-            c2 = loss_along_curve(net, [[W, D] for W, D in zip(net.layers, direction)], 2)[2]
-            proof.add("negative-curvature", reads=["W"], point="W",
-                      direction=[encode_sparse(D) for D in direction],
-                      second_derivative=encode_rational(2 * c2))
-            verdict = "second-order-saddle"
-        else:
-            name = _product_step(proof, net)
-            rows, cols = nonsingular_minor(Z)
-            if len(rows) < min(net.widths):
-                raise InternalError("a degenerate critical point that is neither global nor a "
-                                    "second-order saddle (Theorem 5 excludes this for h = 2)")
-            add_minor_step(proof, name, Z, rows, cols)
-            verdict = "non-degenerate"
-    claim = {"network": encode_network(net)}
-    return verdict, certificate("network-critical-point", claim, verdict, proof)
-
-
-def _direction_layers(net: LinearNetwork, v) -> list[Matrix]:
-    """Split a flat direction (parameter order) into layer matrices, scaled to integers."""
-    from math import lcm
-    scale = 1
-    for x in v:
-        scale = lcm(scale, Fraction(x).denominator)
-    values = iter([x * scale for x in v])
-    return [Matrix([[next(values) for _ in range(W.ncols)] for _ in range(W.nrows)],
-                   ncols=W.ncols) for W in net.layers]

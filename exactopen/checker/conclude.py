@@ -3,8 +3,8 @@
 Each function reads the claim, decides which facts the theorem needs, and
 compares the verdict (and, for local openness, each condition) the
 certificate states with what follows from the facts.  The theorems are the
-paper's (Theorem 2, Lemmas 3 and 7, Theorem 5), Behrends' Theorem 2.5 and
-elementary facts, each stated in ``docs/certificate-format.md`` section 5.
+paper's (Theorem 2, Lemmas 3 and 7), Behrends' Theorem 2.5 and elementary
+facts, each stated in ``docs/certificate-format.md`` section 5.
 """
 
 from math import gcd
@@ -171,20 +171,27 @@ def _properties(env, claim):
         _need(PROPERTIES[p](env), "property", p)
 
 
+#: classify's verdicts and the fact each needs ("descent" of order 2: a second-order saddle).
+VERDICTS = {"global-minimum": ("global", bool), "local-minimum": ("strict-chart-minimum", bool),
+            "second-order-saddle": ("descent", lambda v: v == 2),
+            "not-a-local-minimum": ("descent", bool), "critical-point": ("critical", bool)}
+
+
 def critical_point(env, claim, cert):
-    """Theorem 5 / Corollary 6: a critical point is global, a second-order saddle, or non-degenerate."""
+    """A critical point, degenerate or not (a rank bound of the product), and what is known of it:
+    a global minimum, a local minimum, a second-order saddle, not a local minimum, or only that."""
+    d = env.network.widths
     _need(env.facts.get(("critical", "W")), "critical point", "a critical-point step for W")
-    fact = {"global-minimum": ("global", "W"), "second-order-saddle": ("negative-curvature", "W")}
-    verdict = cert["verdict"]
-    if verdict == "non-degenerate":
-        d = env.network.widths
-        name = _product_name(len(d) - 1)
-        _need(env.lower.get(name, 0) >= min(d), "non-degenerate", f"rank({name}) >= {min(d)}")
-    elif verdict in fact:
-        _need(env.facts.get(fact[verdict]), verdict, f"a {fact[verdict][0]} step for W")
+    name, degeneracy = _product_name(len(d) - 1), claim["degeneracy"]
+    if degeneracy not in ("degenerate", "non-degenerate") or cert["verdict"] not in VERDICTS:
+        raise Malformed(f"expected degeneracy (non-)degenerate and a verdict from {list(VERDICTS)}")
+    if degeneracy == "non-degenerate":
+        _need(env.lower.get(name, 0) >= min(d), degeneracy, f"rank({name}) >= {min(d)}")
     else:
-        raise Malformed(f"verdict {verdict!r} is not one of global-minimum, second-order-saddle, "
-                        "non-degenerate")
+        _need(env.upper.get(name, min(d)) < min(d), degeneracy, f"rank({name}) < {min(d)}")
+    fact, holds = VERDICTS[cert["verdict"]]
+    _need(holds(env.facts.get((fact, "W"))), cert["verdict"], f"a {fact} fact for W",
+          env.facts.get((fact, "W"), "missing"))
 
 
 #: Construction labels and the only verdict each may carry: the paper's Theorem 8
@@ -217,7 +224,7 @@ KINDS = {
     "rank": (rank, ("matrix", "rank"), ()),
     "local-openness": (openness, ("W1", "W2", "setting"), ()),
     "network-local-openness": (network_openness, ("network", "lemma"), ("activation",)),
-    "network-critical-point": (critical_point, ("network",), ()),
+    "network-critical-point": (critical_point, ("network", "degeneracy"), ()),
     "network-not-local-minimum": (not_local_minimum, ("network", "construction", "properties"), ()),
     "network-local-minimum": (local_minimum, ("network", "construction", "properties"), ()),
 }

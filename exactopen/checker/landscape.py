@@ -5,17 +5,17 @@ The loss of a network ``W = (W_1, ..., W_h)`` on data ``X`` (d_0 x N), ``Y``
 
     L(W) = 1/2 * sum_ij w_ij * ((W_h ... W_1 X - Y)_ij)^2.
 
-Matrices are lists of rows of Fractions; a polynomial (or truncated power
-series) matrix is the list of its coefficient matrices, lowest degree first.
+Matrices are lists of rows of Fractions; a polynomial matrix is the list of
+its coefficient matrices, lowest degree first.  Sums of many products (the
+Gauss-Newton parts of Hessians, the loss along a curve) are Gram matrices of
+integer vectors over one common denominator.
 """
 
 from fractions import Fraction
+from math import lcm
+from operator import mul as times
 
 ZERO = Fraction(0)
-
-
-def add(a, b):
-    return [[x + y for x, y in zip(r, s)] for r, s in zip(a, b)]
 
 
 def transpose(rows, n):
@@ -23,28 +23,41 @@ def transpose(rows, n):
 
 
 def mul(a, b, n):
-    """Product of small rational matrices (a: m x k rows, b: k x n rows)."""
+    """Product of rational matrices (a: m x k rows, b: k x n rows), skipping the zeros of a."""
     cols = list(zip(*b)) if b else [()] * n
-    return [[sum((x * y for x, y in zip(r, c) if x), ZERO) for c in cols] for r in a]
+    rows = [[(k, x) for k, x in enumerate(r) if x] for r in a]
+    return [[sum((x * c[k] for k, x in r), ZERO) for c in cols] for r in rows]
 
 
 def eye(n):
     return [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
 
 
-def zeros(m, n):
-    return [[ZERO] * n for _ in range(m)]
+def nonzeros(rows):
+    return [(i, j, x) for i, row in enumerate(rows) for j, x in enumerate(row) if x]
 
 
-def series_mul(p, q, m, n, deg=None):
-    """Product of matrix series p (m x k) and q (k x n), truncated after ``deg``."""
-    top = len(p) + len(q) - 2 if deg is None else min(deg, len(p) + len(q) - 2)
-    out = [zeros(m, n) for _ in range(top + 1)]
-    for a, pa in enumerate(p):
-        for b, qb in enumerate(q):
-            if a + b <= top:
-                out[a + b] = add(out[a + b], mul(pa, qb, n))
+def integers(vectors):
+    """Rational vectors as integer vectors over one common denominator."""
+    den = lcm(1, *(x.denominator for v in vectors for x in v))
+    return [[x.numerator * (den // x.denominator) for x in v] for v in vectors], den
+
+
+def gram(vectors, weights, den):
+    """``[sum_k w_k v_a[k] v_b[k] / den]`` for integer vectors and integer weights."""
+    size, live = len(vectors), [a for a, v in enumerate(vectors) if any(v)]
+    out = [[ZERO] * size for _ in range(size)]
+    for x, a in enumerate(live):
+        wa = list(map(times, weights, vectors[a]))
+        for b in live[x:]:
+            v = sum(map(times, wa, vectors[b]))
+            if v:
+                out[a][b] = out[b][a] = Fraction(v, den)
     return out
+
+
+def flat(rows):
+    return [x for row in rows for x in row]
 
 
 class Network:
@@ -58,166 +71,149 @@ class Network:
     def product(self, layers):
         """``F = W_h ... W_1`` (d_h x d_0)."""
         f = eye(self.widths[0])
-        for i, layer in enumerate(layers):
+        for layer in layers:
             f = mul(layer, f, self.widths[0])
         return f
 
-    def loss_of_product(self, f):
-        r = add(mul(f, self.X, self.samples), [[-y for y in row] for row in self.Y])
-        return sum((w * x * x for wr, rr in zip(self.w, r) for w, x in zip(wr, rr)), ZERO) / 2
-
     def loss(self, layers):
-        return self.loss_of_product(self.product(layers))
-
-    def weighted_residual(self, f):
-        """``S = w o (F X - Y)``, the gradient of the loss in ``F X``."""
-        r = mul(f, self.X, self.samples)
-        return [[w * (x - y) for w, x, y in zip(wr, rr, yr)] for wr, rr, yr in zip(self.w, r, self.Y)]
+        r = mul(self.product(layers), self.X, self.samples)
+        return sum((w * (x - y) ** 2 for wr, rr, yr in zip(self.w, r, self.Y)
+                    for w, x, y in zip(wr, rr, yr)), ZERO) / 2
 
     def loss_gradient(self, f):
-        """Gradient of ``l`` at ``Z = F``: ``S X^T`` (d_h x d_0)."""
-        return mul(self.weighted_residual(f), transpose(self.X, self.widths[0]), self.widths[0])
+        """Gradient of ``l`` at ``Z = F``: ``S X^T``, ``S = w o (F X - Y)`` (d_h x d_0)."""
+        r = mul(f, self.X, self.samples)
+        s = [[w * (x - y) for w, x, y in zip(*rows)] for rows in zip(self.w, r, self.Y)]
+        return mul(s, transpose(self.X, self.widths[0]), self.widths[0])
 
     def _partials(self, layers):
-        """A[i] = W_h...W_{i+2}, B[i] = W_i...W_1 (0-based i), so F = A[i] W_{i+1} B[i]."""
+        """``before[i] = W_i ... W_1``, ``after[i] = W_h ... W_(i+1)`` (0-based i, 1-based W)."""
         d, h = self.widths, len(layers)
-        before = [eye(d[0])]
+        before, after = [eye(d[0])], [eye(d[h])]
         for i in range(h):
             before.append(mul(layers[i], before[-1], d[0]))
-        after = [eye(d[h])]
-        for i in range(h - 1, -1, -1):
-            after.append(mul(after[-1], layers[i], d[i]))
-        after.reverse()  # after[i] = W_h ... W_{i+1} (1-based W), d_h x d_i
+            after.insert(0, mul(after[0], layers[h - 1 - i], d[h - 1 - i]))
         return before, after
 
     def gradient(self, layers):
-        """Per-layer gradient ``A_i^T G B_i^T`` with ``G = S X^T``."""
+        """Per-layer gradient ``A_i^T G B_i^T`` (``A_i = after[i + 1]``, ``B_i = before[i]``)."""
         d = self.widths
         before, after = self._partials(layers)
         g = self.loss_gradient(before[-1])
-        out = []
-        for i in range(len(layers)):
-            left = mul(transpose(after[i + 1], d[i + 1]), g, d[0])
-            out.append(mul(left, transpose(before[i], d[0]), d[i]))
-        return out
+        return [mul(mul(transpose(after[i + 1], d[i + 1]), g, d[0]), transpose(before[i], d[0]),
+                    d[i]) for i in range(len(layers))]
 
     def hessian(self, layers):
-        """Exact Hessian of L in the parameter order layer 1..h, row-major entries."""
+        """Exact Hessian of L (parameters: layer 1..h, entries row-major): the Gauss-Newton part
+        ``J^T diag(w) J``, column ``(i, p, q)`` of J being ``vec(A_i[:, p] (B_i X)[q, :])``, plus,
+        for layers i > j, ``M[q][r] N[p][t]`` at ``((i, p, q), (j, r, t))`` and its mirror,
+        ``M = W_(i-1) ... W_(j+1)`` and ``N = A_i^T G B_j^T``."""
         d, h = self.widths, len(layers)
         before, after = self._partials(layers)
-        s = self.weighted_residual(before[-1])
-        xt = transpose(self.X, d[0])
-        index = []  # (layer, p, q)
+        a, da = integers([c for i in range(h) for c in transpose(after[i + 1], d[i + 1])])
+        c, dc = integers([r for i in range(h) for r in mul(before[i], self.X, self.samples)])
+        cols, off = [], [0]
         for i in range(h):
-            index += [(i, p, q) for p in range(d[i + 1]) for q in range(d[i])]
-        # Gauss-Newton part: J_a = A_i[:, p] (B_i X)[q, :], weighted inner products.
-        bx = [mul(before[i], self.X, self.samples) for i in range(h)]
-        jac = []
-        for i, p, q in index:
-            col = [row[p] for row in after[i + 1]]
-            jac.append([[c * x for x in bx[i][q]] for c in col])
-        size = len(index)
-        hess = [[ZERO] * size for _ in range(size)]
-        for a in range(size):
-            for b in range(a, size):
-                v = sum((w * x * y for wr, ra, rb in zip(self.w, jac[a], jac[b])
-                         for w, x, y in zip(wr, ra, rb)), ZERO)
-                hess[a][b] = hess[b][a] = v
-        # Curvature of the product: layers i > j, F2 = A_i E_pq M E_rs B_j.
-        sxt = mul(s, xt, d[0])
-        for i in range(h):
-            for j in range(i):
-                mid = eye(d[j + 1])
-                for k in range(j + 1, i):
-                    mid = mul(layers[k], mid, d[j + 1])
-                n_ij = mul(mul(transpose(after[i + 1], d[i + 1]), sxt, d[0]),
-                           transpose(before[j], d[0]), d[j])
-                for a, (li, p, q) in enumerate(index):
-                    if li != i:
-                        continue
-                    for b, (lj, r, t) in enumerate(index):
-                        if lj == j and mid[q][r]:
-                            hess[a][b] += mid[q][r] * n_ij[p][t]
-                            hess[b][a] = hess[a][b]
+            ka, kc = sum(d[1:i + 1]), sum(d[:i])
+            cols += [[x * y for x in a[ka + p] for y in c[kc + q]]
+                     for p in range(d[i + 1]) for q in range(d[i])]
+            off.append(len(cols))
+        w, dw = integers(self.w)
+        hess = gram(cols, flat(w), da * da * dc * dc * dw)
+        g = self.loss_gradient(before[-1])
+        for i in range(1, h):
+            left, mid = mul(transpose(after[i + 1], d[i + 1]), g, d[0]), eye(d[i])
+            for j in range(i - 1, -1, -1):
+                mid = mid if j == i - 1 else mul(mid, layers[j + 1], d[j + 1])
+                n_ij = nonzeros(mul(left, transpose(before[j], d[0]), d[j]))
+                for q, r, m in nonzeros(mid):
+                    for p, t, v in n_ij:
+                        x, y = off[i] + p * d[i] + q, off[j] + r * d[j] + t
+                        hess[x][y] = hess[y][x] = hess[x][y] + m * v
         return hess
 
     def loss_polynomial(self, curve):
-        """Coefficients of ``L(W(t))`` for layer series ``curve[i]`` (exact, untruncated)."""
-        d = self.widths
-        f = [eye(d[0])]
-        for i, layer in enumerate(curve):
-            f = series_mul(layer, f, d[i + 1], d[0])
-        return self._loss_series(f)
-
-    def _loss_series(self, f):
+        """Coefficients of ``L(W(t))`` for layer polynomials ``curve[i]`` (exact, untruncated)."""
+        f = [eye(self.widths[0])]
+        for layer in curve:     # f <- layer f, as matrix polynomials
+            terms = [(a + b, mul(c, fb, self.widths[0])) for a, c in enumerate(layer)
+                     for b, fb in enumerate(f)]
+            f = [[[sum(x) for x in zip(*rows)] for rows in zip(*(m for k, m in terms if k == j))]
+                 for j in range(len(layer) + len(f) - 1)]
         r = [mul(c, self.X, self.samples) for c in f]
-        r[0] = add(r[0], [[-y for y in row] for row in self.Y])
-        coeffs = [ZERO] * (2 * len(r) - 1)
-        for a, ra in enumerate(r):
-            for b, rb in enumerate(r):
-                coeffs[a + b] += sum((w * x * y for wr, xa, xb in zip(self.w, ra, rb)
-                                      for w, x, y in zip(wr, xa, xb)), ZERO) / 2
-        return coeffs
+        r[0] = [[x - y for x, y in zip(*rows)] for rows in zip(r[0], self.Y)]
+        (vecs, den), (w, dw) = integers([flat(c) for c in r]), integers(self.w)
+        g = gram(vecs, flat(w), den * den * dw)
+        return [sum((g[a][k - a] for a in range(len(r)) if 0 <= k - a < len(r)), ZERO) / 2
+                for k in range(2 * len(r) - 1)]
 
 
 def chart_derivatives(net, z, rows, cols, inverse, params):
-    """Gradient and Hessian of ``l`` in the chart at ``z``, by polarisation of :func:`chart_taylor`."""
-    one = Fraction(1)
-    c1, c2 = zip(*(chart_taylor(net, z, rows, cols, inverse, {p: one}) for p in params))
-    size = len(params)
-    hess = [[2 * c2[a] if a == b else ZERO for b in range(size)] for a in range(size)]
-    for a in range(size):
-        for b in range(a + 1, size):
-            both = chart_taylor(net, z, rows, cols, inverse, {params[a]: one, params[b]: one})[1]
-            hess[a][b] = hess[b][a] = both - c2[a] - c2[b]
-    return list(c1), hess
+    """Gradient and Hessian of ``l`` in the chart ``Z' = Z'[:,J] A^-1 Z'[I,:]``, A = Z[I,J], at z.
 
-
-def chart_taylor(net, z, rows, cols, inverse, direction):
-    """First two Taylor coefficients of ``l`` along the chart line ``p0 + t v``.
-
-    The chart of the rank-r matrices near ``z``: ``Z' = Z'[:,J] Z'[I,J]^-1
-    Z'[I,:]`` with the entries in rows I or columns J as parameters;
-    ``direction`` maps such positions to the entries of ``v``.
+    With ``P = Z[:,J] A^-1``, ``Q = A^-1 Z[I,:]`` and a direction ``V``, the chart's first two
+    Taylor coefficients are ``phi = U Q + P V[I,:]`` and ``U A^-1 T``, ``U = V[:,J] - P V[I,J]``,
+    ``T = V[I,:] - V[I,J] Q``.  Along the parameter ``(i, j)``: ``U = u e_jj^T`` when j = J[jj],
+    ``u = e_i - P[:, ii]`` (``e_i`` when i is not in I) and ``T = e_ii t^T`` when i = I[ii],
+    ``t = e_j - Q[jj, :]`` (``e_j``).  So with ``G = grad l(Z)`` the gradient is ``<G, phi_a>`` and
+    the Hessian ``<phi_a X, phi_b X>_w + (u_a^T G t_b) A^-1[jj_a, ii_b] + (a <-> b)``.
     """
     m, n, r = len(z), len(z[0]), len(rows)
-    v = zeros(m, n)
-    for (i, j), x in direction.items():
-        v[i][j] = x
-    c = [[[z[i][j] for j in cols] for i in range(m)], [[v[i][j] for j in cols] for i in range(m)]]
-    a1 = [[v[i][j] for j in cols] for i in rows]
-    rr = [[z[i][:] for i in rows], [v[i][:] for i in rows]]
-    ai_a1_ai = mul(mul(inverse, a1, r), inverse, r)
-    inv_series = [inverse, [[-x for x in row] for row in ai_a1_ai], mul(ai_a1_ai, mul(a1, inverse, r), r)]
-    phi = series_mul(series_mul(c, inv_series, m, r, 2), rr, m, n, 2)
-    return net._loss_series(phi)[1:3]
+    (pm, dp), (qm, dq), (g, dg) = (integers(x) for x in (
+        mul([[z[i][j] for j in cols] for i in range(m)], inverse, r),
+        mul(inverse, [z[i] for i in rows], n), net.loss_gradient(z)))
+    xs, dx = integers(mul(qm, net.X, net.samples) + net.X)   # dq Q X and X, over dx
+    outs, grad, us, ts = [], [], [], []   # phi X over dp dq dx; u over dp; G t over dg dq
+    for i, j in params:
+        ii, jj = rows.index(i) if i in rows else None, cols.index(j) if j in cols else None
+        p = [row[ii] for row in pm] if ii is not None else [0] * m
+        u = [dp * (k == i) - p[k] for k in range(m)] if jj is not None else [0] * m
+        q, qx = (qm[jj], xs[jj]) if jj is not None else ([0] * n, [0] * len(xs[r + j]))
+        outs.append([uk * y + pk * dq * x for uk, pk in zip(u, p) for y, x in zip(qx, xs[r + j])])
+        grad.append(Fraction(sum(uk * sum(map(times, gk, q)) + pk * gk[j] * dq
+                                 for uk, pk, gk in zip(u, p, g)), dp * dg * dq))
+        us.append((jj, u))
+        ts.append((ii, [sum(map(times, gk, [dq * (l == j) - q[l] for l in range(n)])) for gk in g]))
+    w, dw = integers(net.w)
+    hess = gram(outs, flat(w), (dp * dq * dx) ** 2 * dw)
+    for a, (jj, u) in enumerate(us):
+        for b, (ii, gt) in enumerate(ts):
+            if jj is not None and ii is not None and inverse[jj][ii]:
+                v = Fraction(sum(map(times, u, gt)), dp * dg * dq) * inverse[jj][ii]
+                hess[a][b] += v
+                hess[b][a] += v
+    return grad, hess
 
 
 def ldl_product(lower, diag):
-    """``L diag(D) L^T`` for a unit lower triangular ``L``."""
+    """``L diag(D) L^T`` for a unit lower triangular ``L``, column by column over the non-zeros."""
     n = len(diag)
-    return [[sum((lower[i][k] * diag[k] * lower[j][k] for k in range(min(i, j) + 1)), ZERO)
-             for j in range(n)] for i in range(n)]
+    out = [[ZERO] * n for _ in range(n)]
+    for k, dk in enumerate(diag):
+        col = [(i, lower[i][k]) for i in range(k, n) if lower[i][k]] if dk else []
+        for x, (i, li) in enumerate(col):
+            for j, lj in col[x:]:
+                out[i][j] = out[j][i] = out[i][j] + dk * li * lj
+    return out
 
 
-# -- costs: rational operations, for the work budget (rules multiply them by 200) -----
+# -- costs in rational operations (the rules charge 200 units each); an integer multiply-add
+# counts 1/50 inside ``sum(map(...))``, 1/5 in a Python loop (numbers grow) -------------------
 
 def product_ops(d):
     return sum(d[i + 1] * d[i] * d[0] for i in range(len(d) - 1))
 
 
-def loss_ops(d, samples):
-    return product_ops(d) + 2 * d[-1] * d[0] * samples
-
-
 def gradient_ops(d, samples):
-    return 3 * product_ops(d) + loss_ops(d, samples) + \
+    return 4 * product_ops(d) + 2 * d[-1] * d[0] * samples + \
         sum(d[i + 1] * d[-1] * d[0] + d[i + 1] * d[0] * d[i] for i in range(len(d) - 1))
 
 
-def hessian_ops(d, samples):
-    p = sum(a * b for a, b in zip(d, d[1:]))
-    return gradient_ops(d, samples) + p * p * d[-1] * samples // 2 + p * p + p ** 3 // 6
+def hessian_ops(d, samples):  # the Jacobian columns, their Gram matrix, the residual's blocks
+    p, rows = sum(a * b for a, b in zip(d, d[1:])), d[-1] * samples
+    return gradient_ops(d, samples) + p * rows // 5 + p * p * rows // 50 + 6 * p * p + \
+        sum(d[i] * d[j + 2] * d[j + 1] + d[i + 1] * d[0] * d[j] + d[i] * d[j + 1] * d[i + 1] * d[j]
+            for i in range(1, len(d) - 1) for j in range(i))
 
 
 def polynomial_ops(d, samples, degree):
@@ -226,7 +222,17 @@ def polynomial_ops(d, samples, degree):
         (h * degree + 1) ** 2 * d[-1] * samples
 
 
-def chart_ops(d, samples):
+def chart_ops(d, samples):  # the first-order terms, their Gram matrix, the curvature terms
     m, n, r = d[-1], d[0], min(d)
     p = r * (m + n - r)
-    return product_ops(d) + p * p * 5 * (m * r * r + m * n * r + m * samples) + p ** 3 // 6
+    return product_ops(d) + (m + n) * (r * r + r * samples + samples) + m * n * samples + \
+        p * (m * samples + m * n) // 2 + p * p * (m * samples // 50 + m // 25 + 8)
+
+
+def bound_ops(d, samples):  # X X^T, its check with G, and M = Y X^T G X Y^T
+    return gradient_ops(d, samples) + 3 * d[0] ** 3 + (d[0] + d[-1]) * d[0] * samples + \
+        2 * d[-1] * d[-1] * d[0]
+
+
+def ldl_ops(size, counts, words):  # L D L^T by the non-zeros of L's columns, ``words`` words
+    return (size * size + sum(c * c for c in counts)) * words * words

@@ -347,20 +347,20 @@ def rule_stationary_loss(env, step):
     env.facts[("global", step["point"])] = True
 
 
-def _ldl(step, size, positive):
-    """``L diag(D) L^T`` from the step's ``lower`` and ``diagonal``, both checked first."""
-    where = f"step {step['id']}"
-    lower = matrix(step["lower"], f"{where}.lower")
+def _ldl(step, size, positive, prefix=""):
+    """``L diag(D) L^T`` from the step's ``lower``, ``diagonal`` (after ``prefix``), checked."""
+    where = f"step {step['id']}.{prefix}"
+    lower = matrix(step[prefix + "lower"], f"{where}lower")
     if (lower.m, lower.n) != (size, size):
-        raise Malformed(f"{where}.lower: expected {size} x {size}")
+        raise Malformed(f"{where}lower: expected {size} x {size}")
     rows = lower.fractions()
     for i in range(size):
         if rows[i][i] != 1 or any(rows[i][j] for j in range(i + 1, size)):
             _fail(step, "a unit lower triangular L", f"row {i} is not")
-    diag = step["diagonal"]
+    diag = step[prefix + "diagonal"]
     if not isinstance(diag, list) or len(diag) != size:
-        raise Malformed(f"{where}.diagonal: expected {size} entries")
-    diag = [number(x, f"{where}.diagonal") for x in diag]
+        raise Malformed(f"{where}diagonal: expected {size} entries")
+    diag = [number(x, f"{where}diagonal") for x in diag]
     bad = [x for x in diag if x < 0 or (positive and x == 0)]
     if bad:
         _fail(step, "positive pivots" if positive else "non-negative pivots", f"pivot {bad[0]}")
@@ -386,25 +386,15 @@ def _series_layers(env, layers, curve, where):
     return [[layers[i]] + [c[i] for c in coeff] for i in range(len(layers))]
 
 
-def rule_negative_curvature(env, step):
-    """Along the direction D below, the second derivative of L({point} + tD) at t = 0 is
-    {second_derivative} < 0."""
-    value = number(step["second_derivative"], f"step {step['id']}.second_derivative")
-    if value >= 0:
-        _fail(step, "a negative second derivative", value)
-    series = _series_layers(env, _point(env, step), [step["direction"]],
-                            f"step {step['id']}.direction")
-    found = 2 * env.network.loss_polynomial(series)[2]
-    if found != value:
-        _fail(step, f"second derivative {show(value)}", found)
-    env.facts[("negative-curvature", step["point"])] = True
-
-
 def rule_descent_curve(env, step):
     """Along the curve W(t) = {point} + sum of C_j t^j below, L(W(t)) - L({point}) =
     {polynomial}; its lowest term has order {order} and a negative coefficient, and
     t0 = {t0} satisfies t0 * sum_(j>{order}) |c_j| <= |c_{order}| / 2, so L(W(t)) < L({point})
-    for 0 < t <= t0."""
+    for 0 < t <= t0.
+
+    At a critical point an order-2 descent curve ``W + t D + ...`` shows ``D^T H D < 0``: the
+    Hessian has a negative eigenvalue (a second-order saddle in the paper's sense).
+    """
     where = f"step {step['id']}"
     stated = step["coefficients"]
     if not isinstance(stated, list) or len(stated) < 2:
@@ -426,7 +416,7 @@ def rule_descent_curve(env, step):
         coeffs.pop()
     if stated != coeffs:
         _fail(step, f"coefficients {[show(c) for c in stated]}", [show(c) for c in coeffs])
-    env.facts[("descent", step["point"])] = True
+    env.facts[("descent", step["point"])] = k
 
 
 def rule_chart_minimum(env, step):
@@ -459,6 +449,37 @@ def rule_chart_minimum(env, step):
     if ldl != hess:
         _fail(step, "chart Hessian = L D L^T", "a different matrix")
     env.facts[("strict-chart-minimum", step["point"])] = True
+
+
+def rule_low_rank_bound(env, step):
+    """Every Z of rank <= r = min width has l(Z) >= c/2 (||Y||^2 - r t - tr S) = L({point}) when the
+    weights all equal c, t = {threshold} >= 0, S = L D L^T >= 0, t I + S - M = L' D' L'^T >= 0,
+    M = Y X^T G X Y^T, G symmetric, X X^T G X X^T = X X^T: {point} is a global minimum.
+
+    X^T G X projects onto the row space of X, so a Z X with column projection P leaves at least
+    ||Y||^2 - tr(P M) (Eckart-Young), and tr(P M) <= tr(P (t I + S)) <= r t + tr S (Ky Fan).
+    """
+    where, net, d, mul, tr = f"step {step['id']}", env.network, env.network.widths, \
+        landscape.mul, landscape.transpose
+    t = number(step["threshold"], f"{where}.threshold")
+    g = matrix(step["inverse"], f"{where}.inverse")
+    if (g.m, g.n) != (d[0], d[0]):
+        raise Malformed(f"{where}.inverse: expected {d[0]} x {d[0]}")
+    g, xt, c = g.fractions(), tr(net.X, d[0]), net.w[0][0]
+    xxt, yx = mul(net.X, xt, d[0]), mul(net.Y, xt, d[0])
+    if t < 0 or any(x != c for row in net.w for x in row) or g != tr(g, d[0]) or \
+            mul(mul(xxt, g, d[0]), xxt, d[0]) != xxt:
+        _fail(step, "t >= 0, equal weights, G = G^T, X X^T G X X^T = X X^T", "otherwise")
+    s, gap, m = _ldl(step, d[-1], False), _ldl(step, d[-1], False, "gap_"), \
+        mul(mul(yx, g, d[0]), tr(yx, d[-1]), d[-1])
+    if any(gap[i][j] != t * (i == j) + s[i][j] - m[i][j] for i in range(d[-1])
+           for j in range(d[-1])):
+        _fail(step, "t I + S - M = L' D' L'^T", "a different matrix")
+    bound = c * (sum(x * x for row in net.Y for x in row) - min(d) * t -
+                 sum(s[i][i] for i in range(d[-1]))) / 2
+    if net.loss(_point(env, step)) != bound:
+        _fail(step, f"L({step['point']}) = the bound {bound}", net.loss(_point(env, step)))
+    env.facts[("global", step["point"])] = True
 
 
 # -- costs (see plan.py): shapes and lengths only, before any arithmetic -------------
@@ -527,20 +548,30 @@ def cost_scan(plan, step, where):
 
 
 def _network_cost(ops):
-    """The cost of a network rule: its matrices' decoding and ``200 ops(widths, N, degree)``."""
+    """The cost of a network rule: its matrices' decoding, ``200 ops(widths, N, degree)`` and
+    ``200 ldl_ops`` for each factorisation ``L D L^T`` it multiplies out; the operations on
+    products of h layers of b-bit numbers cost ``(1 + h b / 64)^2`` each."""
     def cost(plan, step, where):
         if plan.network is None or (plan.network[1] is None and step["rule"] != "point"):
             raise Malformed(f"{where}: {step['rule']} needs a network claim with X, Y and weights")
-        d, samples = plan.network
-        for key in ("lower", "inverse"):
+        d, samples, bits = plan.network
+        for key in ("lower", "gap_lower", "inverse"):
             if key in step:
-                plan.matrix_field(step[key], where)
-        curve = step.get("curve") or ([step["direction"]] if "direction" in step else
-                                      [step["layers"]] if "layers" in step else [])
+                size, _, words = plan.matrix_field(step[key], where)
+                diagonal = step.get(key.replace("lower", "diagonal")) if "lower" in key else None
+                if isinstance(diagonal, list):      # L D L^T: by the non-zeros of L's columns
+                    words += max((len(x) for x in diagonal if isinstance(x, str)), default=0) // 19
+                    rows = step[key].get("rows")
+                    dense = isinstance(rows, list) and all(isinstance(r, list) for r in rows)
+                    counts = [len(c) - c.count("0") for c in zip(*rows)] if dense else \
+                        [size - j for j in range(size)]
+                    plan.charge(200 * landscape.ldl_ops(size, counts, words), where)
+        curve = step.get("curve") or ([step["layers"]] if "layers" in step else [])
         for layers in curve if isinstance(curve, list) else []:
             for layer in layers if isinstance(layers, list) else []:
-                plan.matrix_field(layer, where)
-        plan.charge(200 * ops(d, samples, len(curve) or 1), where)
+                bits = max(bits, 64 * (plan.matrix_field(layer, where)[2] - 1))
+        size = 1 + len(d) * bits // 64
+        plan.charge(200 * ops(d, samples, len(curve) or 1) * size * size, where)
     return cost
 
 
@@ -565,17 +596,19 @@ RULES = {
     "zero": _rule(rule_zero, cost_scan, ("matrix",)),
     "nonzero": _rule(rule_nonzero, cost_scan, ("matrix",)),
     "point": _rule(rule_point, _NET(lambda d, s, k: 0), ("name", "layers")),
-    "loss": _rule(rule_loss, _NET(lambda d, s, k: landscape.loss_ops(d, s)), ("point", "value")),
+    "loss": _rule(rule_loss, _NET(lambda d, s, k: landscape.gradient_ops(d, s)),
+                  ("point", "value")),
     "critical-point": _rule(rule_critical_point, _NET(lambda d, s, k: landscape.gradient_ops(d, s)),
                             ("point",)),
     "stationary-loss": _rule(rule_stationary_loss,
                              _NET(lambda d, s, k: landscape.gradient_ops(d, s)), ("point",)),
     "hessian-psd": _rule(rule_hessian_psd, _NET(lambda d, s, k: landscape.hessian_ops(d, s)),
                          ("point", "lower", "diagonal")),
-    "negative-curvature": _rule(rule_negative_curvature, _NET(landscape.polynomial_ops),
-                                ("point", "direction", "second_derivative")),
     "descent-curve": _rule(rule_descent_curve, _NET(landscape.polynomial_ops),
                            ("point", "curve", "coefficients", "order", "t0")),
     "chart-minimum": _rule(rule_chart_minimum, _NET(lambda d, s, k: landscape.chart_ops(d, s)),
                            ("point", "rows", "cols", "inverse", "lower", "diagonal")),
+    "low-rank-bound": _rule(rule_low_rank_bound, _NET(lambda d, s, k: landscape.bound_ops(d, s)),
+                            ("point", "threshold", "inverse", "lower", "diagonal", "gap_lower",
+                             "gap_diagonal")),
 }

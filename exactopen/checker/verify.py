@@ -55,9 +55,12 @@ class Claim:
         return canonical(m, n, rows, dens)
 
 
+def _bits(mat):
+    return max(arith.max_abs(mat.rows).bit_length(), max(mat.dens, default=1).bit_length())
+
+
 def _words(mat):
-    bits = arith.max_abs(mat.rows).bit_length()
-    return 1 + max(bits, max(mat.dens, default=1).bit_length()) // 64
+    return 1 + _bits(mat) // 64
 
 
 def _load_network(env, plan, source, obj):
@@ -92,7 +95,8 @@ def _load_network(env, plan, source, obj):
     else:
         env.network = Network(d, None, None, None)
     env.define("W", [env.matrices[f"W{i + 1}"].fractions() for i in range(len(d) - 1)], 0, points=True)
-    plan.network = (d, env.network.samples)
+    bits = max(_bits(mat) for mat in env.matrices.values())
+    plan.network = (d, env.network.samples, bits)
     plan.points.add("W")
 
 
@@ -166,6 +170,10 @@ def verify_document(doc, data=None, accel=None, budget=BUDGET):
                         f"{', '.join(map(str, VERSIONS))}")
     if not isinstance(top["kind"], str) or top["kind"] not in conclude.KINDS:
         raise Malformed(f"unknown kind {top['kind']!r}")
+    if top["version"] == 1 and top["kind"] == "network-critical-point":
+        raise Malformed("version-1 network-critical-point certificates are no longer read (their "
+                        "verdict was not bound to the point's degeneracy); make a new one with "
+                        "exactopen classify")
     if ("conditions" in top) != (top["kind"] == "local-openness"):
         raise Malformed("conditions belong to local-openness certificates, and only there")
     if not isinstance(top["verdict"], str) or not isinstance(top["claim_sha256"], str):

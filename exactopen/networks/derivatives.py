@@ -52,18 +52,19 @@ def loss_of_series(net: LinearNetwork, F: list, degree: int | None = None) -> li
     X, Y = _q(net.X), _q(net.Y)
     R = [_mul(c, X) for c in F]
     R[0] = R[0] - Y
-    w = [[_fraction(net.weights.to_flint()[i, j]) for j in range(net.weights.ncols)]
-         for i in range(net.weights.nrows)]
-    entries = [[[_fraction(c[i, j]) for j in range(c.ncols())] for i in range(c.nrows())]
-               for c in R]
+    size = Y.nrows() * Y.ncols()
+    w = net.weights.to_flint().entries()
+    rows = [flint.fmpq_mat(1, size, c.entries()) if size else None for c in R]
+    weighted = [flint.fmpq_mat(size, 1, [x * y for x, y in zip(w, c.entries())]) if size else None
+                for c in R]
     top = 2 * len(R) - 2 if degree is None else min(degree, 2 * len(R) - 2)
     coeffs = [Fraction(0)] * (top + 1)
-    for a, ra in enumerate(entries):
-        for b, rb in enumerate(entries):
-            if a + b <= top:
-                coeffs[a + b] += sum((wij * x * y for wr, xa, xb in zip(w, ra, rb)
-                                      for wij, x, y in zip(wr, xa, xb)), Fraction(0)) / 2
-    return coeffs
+    for a in range(len(R)):
+        for b in range(a, min(len(R), top - a + 1)):
+            if size:
+                v = _fraction((rows[a] * weighted[b])[0, 0])
+                coeffs[a + b] += v if a == b else 2 * v
+    return [c / 2 for c in coeffs]
 
 
 def loss_along_curve(net: LinearNetwork, curve: list[list[Matrix]],

@@ -193,7 +193,7 @@ def _hessian_rows(st: _Structure) -> SparseSymmetric:
 
     * ``w0 J^T J`` has the Kronecker blocks ``w0 kron(An_i^T An_j, Cn_i Cn_j^T)``;
     * ``J_E^T diag(E) J_E`` is one FLINT product over the rows of J where ``E != 0``
-      (restricted to the columns where those rows are non-zero);
+      (on the columns where those rows are non-zero);
     * the residual adds ``M_ij[q, r] N_ij[p, t]`` at ``((j, r, t), (i, p, q))``, i > j.
     """
     d, h, P = st.widths, st.depth, st.size

@@ -1,6 +1,6 @@
 """Theorem 8 for chosen widths: the paper's construction, its refutation, genuine minima.
 
-For the square loss the paper's construction (docs/theory.md, section 9) is a critical
+For the square loss the paper's construction (docs/theorem8.md) is a critical
 point with a positive semidefinite Hessian, but the curve
 ``W_1 + t e_1 e_{d0}^T, W_{p1+1} = (t^2/2) e_1 e_1^T, W_h + t e_{dh} e_1^T``
 lowers the loss: ``L(t) - L(0) = -3/8 t^4 + 1/4 t^6 + 1/8 t^8``.  So it is
@@ -8,7 +8,9 @@ lowers the loss: ``L(t) - L(0) = -3/8 t^4 + 1/4 t^6 + 1/8 t^8``.  So it is
 
 For a weighted square loss and widths with a bottleneck
 ``r = min hidden width < min(d_0, d_h)``, :func:`weighted_minimum` builds a
-genuine strict local minimum of the loss on the product that is not global.
+non-global local minimum of the loss: its product is a strict local minimum
+on the rank-<= r matrices, the point itself is not strict (rescaling adjacent
+layers, ``W_i -> c W_i`` and ``W_(i+1) -> W_(i+1) / c``, leaves L unchanged).
 """
 
 from __future__ import annotations
@@ -53,9 +55,10 @@ class WidthReport:
         if self.bottleneck is not None:
             out.append(f"bottleneck: min hidden width r = {self.bottleneck} < min(d_0, d_h) = "
                        f"{min(d[0], d[-1])}")
-            out.append("  weighted square loss: a genuine strict non-global local minimum exists; "
-                       f"certificate: `exactopen counterexample --widths {','.join(map(str, d))} "
-                       "--loss weighted`")
+            out.append("  weighted square loss: a non-global local minimum exists (strict for the "
+                       f"product on the rank-<= {self.bottleneck} matrices, not in the "
+                       "parameters); certificate: `exactopen counterexample --widths "
+                       f"{','.join(map(str, d))} --loss weighted`")
             if not self.pairs:
                 out.append("  so the paper's remark that Theorem 8 holds for general convex losses "
                            "fails for these widths")
@@ -84,7 +87,8 @@ class SquareConstruction:
 
 
 def paper_construction(widths, p1: int | None = None) -> SquareConstruction:
-    """The paper's counterexample for the square loss, generalised to ``widths`` (docs/theory.md, section 9)."""
+    """The paper's counterexample for the square loss, generalised to ``widths``
+    (docs/theorem8.md)."""
     report = analyze_widths(widths)
     if not report.paper_condition:
         raise NotApplicable(f"widths {list(widths)} do not meet the paper's condition "
@@ -135,13 +139,15 @@ class WeightedConstruction:
 
 
 def weighted_minimum(widths) -> WeightedConstruction:
-    """A strict non-global local minimum of a weighted square loss (docs/theory.md, section 9)."""
+    """A non-global local minimum of a weighted square loss, strict for the product on the
+    rank-<= r matrices (docs/theorem8.md)."""
     report = analyze_widths(widths)
     d, h = list(widths), len(widths) - 1
     if report.bottleneck is None:
-        raise NotApplicable(f"widths {d} have no bottleneck (min hidden width < min(d_0, d_h)); "
-                         "for convex losses such widths have no spurious local minima "
-                         "(Laurent & von Brecht 2018), so there is nothing to construct")
+        raise NotApplicable(f"widths {d} have no bottleneck: the min hidden width is >= "
+                            f"min(d_0, d_h) = {min(d[0], d[-1])} (a bottleneck needs it below); "
+                            "for convex losses such widths have no spurious local minima "
+                            "(Laurent & von Brecht 2018), so there is nothing to construct")
     r = report.bottleneck
     y_diag = [5] * (r - 1) + [1, 2]
     Y = Matrix([[y_diag[i] if i == j and i <= r else 0 for j in range(d[0])]

@@ -282,10 +282,6 @@ def _point(step, known):
     return [("display", [(step["name"], _layers_value(step["layers"]), "")])]
 
 
-def _negative_curvature(step, known):
-    return [("display", [("D", _layers_value(step["direction"]), "")])]
-
-
 def _product_item(point, known, label="Z"):
     rows, shape = known.product(point)
     h = len(known.points.get(point, []))
@@ -361,7 +357,7 @@ def _chart_minimum(step, known):
 _EXTRAS = {
     "matrix": _matrix, "product": _product, "sum": _sum, "minor": _minor, "rank": _rank,
     "core": _core,
-    "nonzero": _nonzero, "point": _point, "negative-curvature": _negative_curvature,
+    "nonzero": _nonzero, "point": _point,
     "stationary-loss": _stationary_loss, "hessian-psd": _hessian_psd,
     "descent-curve": _descent_curve, "chart-minimum": _chart_minimum,
 }
@@ -406,7 +402,8 @@ VERDICTS = {"not-a-local-minimum": "is not a local minimum",
             "non-global-local-minimum": "is a local minimum that is not global",
             "local-minimum": "is a local minimum", "global-minimum": "is a global minimum",
             "second-order-saddle": "is a critical point and a second-order saddle",
-            "non-degenerate": "is a non-degenerate critical point"}
+            "non-degenerate": "is a non-degenerate critical point",
+            "critical-point": "is a critical point (no verdict beyond that is certified)"}
 
 
 def _claim_blocks(doc, known) -> list:
@@ -456,6 +453,9 @@ def _claim_blocks(doc, known) -> list:
     blocks = [("p", text)]
     if "construction" in claim:
         blocks.append(("p", f"Construction: {claim['construction']}."))
+    if "degeneracy" in claim:
+        blocks.append(("p", f"Degeneracy: W is {claim['degeneracy']} (rank of {_product_of(h)} "
+                            f"against min_i d_i = {min(d)})."))
     if claim.get("properties"):
         blocks.append(("ul", [f"property claimed: {p}" for p in claim["properties"]]))
     blocks.append(("display", [(f"W{i + 1}", _certificate_matrix(w), "")
@@ -498,9 +498,13 @@ def _theorem(doc) -> str:
                 f"is locally open at W if every W_i has full row rank d_i and X has full column "
                 f"rank (here ({_seq('d', 1, h)}) = ({', '.join(map(str, d[1:]))})).")
     if kind == "network-critical-point":
-        return ("Theorem 5 and Corollary 6 of the paper (h = 2): a degenerate critical point of a "
-                "two-layer network is a global minimum or a second-order saddle; a critical "
-                f"point with rank(W2 W1) = min_i d_i (here {r}) is non-degenerate.")
+        return (f"A critical point (zero gradient) is degenerate when rank({_product_of(h)}) < "
+                f"min_i d_i (here {r}), non-degenerate otherwise. Its verdict rests on one "
+                "argument: grad l(Z) = 0, or the low-rank bound (a lower bound on l over all "
+                "products, met at W), for a global minimum; a descent curve of order 2 (a "
+                "negative Hessian eigenvalue, the paper's second-order saddle) or of higher "
+                "order (not a local minimum); a positive definite chart Hessian (a local "
+                "minimum); or none (the verdict critical-point: undecided).")
     if kind == "network-not-local-minimum":
         return ("A descent curve: if W(t) -> W as t -> 0 and L(W(t)) - L(W) < 0 for all small "
                 "t > 0, then W is not a local minimum (this refutes the minimality the paper's "
@@ -508,7 +512,8 @@ def _theorem(doc) -> str:
     return (f"A strict local minimum of l at Z = {_product_of(h)} on the matrices of rank <= r, "
             f"with r = min_i d_i = {r}, shown in a chart by a zero gradient and a positive "
             "definite Hessian, makes W a local minimum of L: every point near W has a product "
-            "of rank <= r near Z.")
+            "of rank <= r near Z. W itself is not a strict local minimum: scaling one layer by "
+            "c and the next by 1/c leaves L unchanged.")
 
 
 def _facts(doc) -> dict:
@@ -602,12 +607,20 @@ def _conclusion(doc) -> str:
     critical = facts.get("critical-point", [])
     at = f"W is a critical point ({_ids(critical)})" if critical else ""
     if kind == "network-critical-point":
-        why = {"global-minimum": "the product minimises the convex loss l over all matrices, so "
-                                 "L(W) = l(W2 W1) is the least value L can take",
-               "second-order-saddle": "along the direction D the second derivative of L is "
-                                      "negative, so W is a second-order saddle",
-               "non-degenerate": f"the minor proves rank(W2 W1) = {r} = min_i d_i"}[verdict]
-        return f"{at}, and {why}; hence the verdict: {verdict}."
+        degenerate = doc["claim"].get("degeneracy", "")
+        why = {"global-minimum": "no product of these layers has a smaller loss (step "
+                                 f"{_ids(facts.get('stationary-loss', []) + facts.get('low-rank-bound', []))})"
+                                 ", so W is a global minimum",
+               "second-order-saddle": "along a descent curve of order 2 the loss falls like -t^2, "
+                                      "so the Hessian has a negative eigenvalue: a second-order "
+                                      "saddle",
+               "not-a-local-minimum": "along a descent curve the loss falls for every small t > 0, "
+                                      "so W is not a local minimum",
+               "local-minimum": "the chart shows a strict local minimum of l at the product on "
+                                "the low-rank matrices, so W is a local minimum of L",
+               "critical-point": "no further verdict is claimed"}.get(doc["verdict"], "")
+        return (f"{at}; it is {degenerate} (rank of the product against min_i d_i = {r}), and "
+                f"{why}; hence the verdict: {verdict}.")
     if kind == "network-not-local-minimum":
         curve = facts["descent-curve"][0]
         props = []

@@ -36,7 +36,8 @@ def test_sparse_rank_certificates_match_schema():
     jsonschema.validate(sparse, SCHEMA, cls=jsonschema.Draft202012Validator)
 
 
-VERSION1 = sorted((ROOT / "tests" / "checker" / "version1").glob("*.json"))
+VERSION1 = sorted(p for p in (ROOT / "tests" / "checker" / "version1").glob("*.json")
+                  if json.loads(p.read_text())["kind"] != "network-critical-point")  # retired
 
 
 @pytest.mark.parametrize("path", VERSION1, ids=[p.stem for p in VERSION1])

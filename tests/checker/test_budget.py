@@ -16,7 +16,7 @@ from exactopen.checker.spec import BUDGET, MAX_FILE_BYTES, claim_digest
 
 
 def _doc(kind, claim, steps, verdict="holds", **extra):
-    return {"format": "exactopen-certificate", "version": 1, "kind": kind, "claim": claim,
+    return {"format": "exactopen-certificate", "version": 2, "kind": kind, "claim": claim,
             "claim_sha256": claim_digest(claim), "verdict": verdict, "steps": steps, **extra}
 
 
@@ -63,6 +63,15 @@ def _descent_bomb():
                 verdict="not-a-local-minimum")
 
 
+def _bound_bomb():
+    widths = [2, 2, 2000]  # two 2000 x 2000 factorisations to multiply out
+    return _doc("network-critical-point", {"network": _network(widths), "degeneracy": "degenerate"},
+                _steps({"rule": "low-rank-bound", "point": "W", "threshold": "0",
+                        "inverse": _empty(2, 2), "lower": _empty(2000, 2000),
+                        "diagonal": ["0"] * 2000, "gap_lower": _empty(2000, 2000),
+                        "gap_diagonal": ["0"] * 2000}), verdict="global-minimum")
+
+
 BOMBS = {
     # 180 empty sparse 5000 x 800 matrices: 9 KB of JSON, 720 million entries to hold
     "matrix": _doc("rank", _rank_claim(1, 1), _steps(*[{"rule": "matrix", "name": f"M{i}",
@@ -92,6 +101,7 @@ BOMBS = {
                                 "diagonal": ["0"] * 512}), verdict="not-a-local-minimum"),
     "chart-minimum": _chart_bomb(),
     "descent-curve": _descent_bomb(),
+    "low-rank-bound": _bound_bomb(),
 }
 
 
@@ -106,8 +116,8 @@ def test_each_bomb_is_refused_at_once(rule):
 
 
 def test_the_bombs_reach_every_costly_rule():
-    cheap = {"point", "loss", "critical-point", "stationary-loss", "negative-curvature", "core",
-             "zero"}  # bounded by the claim's own size, or by the rules they need first
+    # bounded by the claim's own size, or by the rules they need first
+    cheap = {"point", "loss", "critical-point", "stationary-loss", "core", "zero"}
     assert set(BOMBS) | cheap == set(RULES)
 
 

@@ -185,3 +185,80 @@ def test_structural_mutants_of_network_certificates(capsys):
     assert not tally.failures, "\n".join(tally.failures)
     assert tally.tried >= 400
     assert tally.rejected >= 0.7 * tally.tried
+
+
+# -- classify certificates: degeneracy, verdict, the low-rank bound --------------------------
+
+CLASSIFIED = {  # certificate -> the verdicts its facts support
+    "theorem5-saddle.json": {"second-order-saddle", "not-a-local-minimum", "critical-point"},
+    "classify-zero-point-2-2-2-2.json": {"not-a-local-minimum", "critical-point"},
+    "classify-kernel-descent-2-2-2-2.json": {"not-a-local-minimum", "critical-point"},
+    "classify-global-2-1-1-2.json": {"global-minimum", "critical-point"},
+}
+VERDICTS = ("global-minimum", "local-minimum", "second-order-saddle", "not-a-local-minimum",
+            "critical-point", "non-degenerate", "undecided")
+
+
+def _with_claim(doc, **changes):
+    from exactopen.checker.spec import claim_digest
+    d = copy.deepcopy(doc)
+    d["claim"].update(changes)
+    d["claim_sha256"] = claim_digest(d["claim"])
+    return d
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFIED))
+def test_classify_verdicts_and_degeneracy_are_bound(name):
+    doc = _load(name)
+    assert not _rejected(doc)
+    for verdict in VERDICTS:
+        d = copy.deepcopy(doc)
+        d["verdict"] = verdict
+        assert _rejected(d) == (verdict not in CLASSIFIED[name]), verdict
+    other = {"degenerate": "non-degenerate", "non-degenerate": "degenerate"}
+    for degeneracy in (other[doc["claim"]["degeneracy"]], "undecided", None):
+        assert _rejected(_with_claim(doc, degeneracy=degeneracy)), degeneracy
+    d = copy.deepcopy(doc)     # the degeneracy without its rank evidence
+    d["steps"] = [s for s in d["steps"] if s["rule"] not in ("minor", "rank")]
+    for k, s in enumerate(d["steps"]):
+        s["id"], s["uses"] = k + 1, [u for u in s["uses"] if u <= k]
+    assert _rejected(d)
+
+
+def test_saddle_needs_order_two():
+    doc = _load("classify-zero-point-2-2-2-2.json")       # a descent of order 3
+    d = copy.deepcopy(doc)
+    d["verdict"] = "second-order-saddle"
+    assert _rejected(d)
+    step = _step(doc, "descent-curve")
+    d = copy.deepcopy(doc)
+    d["steps"][doc["steps"].index(step)]["order"] = 2
+    assert _rejected(d)
+
+
+def test_low_rank_bound_mutations_rejected():
+    doc = _load("classify-global-2-1-1-2.json")
+    step = _step(doc, "low-rank-bound")
+    index = doc["steps"].index(step)
+    for t in ("0", "2", "1/2", "-1"):
+        d = copy.deepcopy(doc)
+        d["steps"][index]["threshold"] = t
+        assert _rejected(d), t
+    for key in ("diagonal", "gap_diagonal"):
+        for k, x in enumerate(step[key]):
+            d = copy.deepcopy(doc)
+            d["steps"][index][key][k] = _bump(x)
+            assert _rejected(d), (key, k)
+    for key in ("lower", "gap_lower", "inverse"):
+        rows = step[key]["rows"]
+        for i, row in enumerate(rows):
+            for j, x in enumerate(row):
+                if key != "inverse" and j >= i:
+                    continue
+                d = copy.deepcopy(doc)
+                d["steps"][index][key]["rows"][i][j] = _bump(x)
+                assert _rejected(d), (key, i, j)
+    # weights that are not all equal: the bound does not apply
+    net = copy.deepcopy(doc["claim"]["network"])
+    net["weights"]["rows"][0][1] = "2"
+    assert _rejected(_with_claim(doc, network=net))

@@ -1,4 +1,5 @@
-"""Version 1 certificates (the gallery as it was before version 2) still verify.
+"""Version 1 certificates (the gallery as it was before version 2) still verify, but for
+classify certificates, whose verdicts changed meaning: they are refused with a message.
 
 Version 2 added the ``core`` rule, tensor references with ``claim.data`` and
 factored witnesses; a version 1 document means what it meant.
@@ -20,9 +21,22 @@ def test_the_fixtures_are_version_1():
     assert {json.loads(p.read_text())["version"] for p in VERSION1} == {1}
 
 
-@pytest.mark.parametrize("path", VERSION1, ids=[p.stem for p in VERSION1])
+#: Version-1 kinds that are refused with a message instead: their verdicts changed meaning.
+RETIRED = {"network-critical-point"}
+READ = [p for p in VERSION1 if json.loads(p.read_text())["kind"] not in RETIRED]
+
+
+@pytest.mark.parametrize("path", READ, ids=[p.stem for p in READ])
 def test_version_1_certificates_still_verify(path):
     assert check_file(str(path)) == (0, "VERIFIED")
+
+
+def test_retired_version_1_kinds_are_refused_with_a_clear_message():
+    retired = [p for p in VERSION1 if p not in READ]
+    assert retired
+    for path in retired:
+        code, message = check_file(str(path))
+        assert code == 2 and "no longer read" in message and "exactopen classify" in message
 
 
 def test_a_version_1_certificate_is_still_checked():

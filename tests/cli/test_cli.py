@@ -146,13 +146,14 @@ def test_network_commands(capsys, tmp_path):
     net = tmp_path / "net.json"
     net.write_text(json.dumps({"layers": [[[0, 0]], [[0], [0]]], "Y": [[1, 0], [0, 2]]}))
     code, out, _ = run(capsys, "classify", str(net), "-o", str(tmp_path / "c.json"))
-    assert code == 0 and "second-order-saddle" in out
+    assert code == 0 and "degeneracy: degenerate" in out and "verdict: a second-order saddle" in out
     net.write_text(json.dumps({"layers": [[[1, 0]], [[1], [1]]], "Y": [[1, 0], [0, 2]]}))
     code, _, err = run(capsys, "classify", str(net))
-    assert code == 5 and "not a critical point" in err
-    net.write_text(json.dumps({"layers": [[[1, 0]], [[1]], [[1], [1]]], "Y": [[1, 0], [0, 2]]}))
-    code, _, err = run(capsys, "classify", str(net))
-    assert code == 5 and "two-layer" in err
+    assert code == 5 and "not a critical point" in err and "dL/dW1[1,2] = -2" in err
+    net.write_text(json.dumps({"layers": [[[0, 0], [0, 0]]] * 3, "Y": [[1, 0], [0, 1]]}))
+    code, out, _ = run(capsys, "classify", str(net), "-o", str(tmp_path / "zero.json"))
+    assert code == 0 and "verdict: not a local minimum" in out and "-t^3 + 1/2 t^6" in out
+    assert run(capsys, "verify", str(tmp_path / "zero.json"))[0] == 0
     net.write_text(json.dumps({"layers": [[[1, 0, 0], [0, 1, 0]], [[1, 1]]], "X": [[1], [0], [0]],
                                "Y": [[0]]}))
     code, out, _ = run(capsys, "network-open", str(net), "--lemma", "3")

@@ -1,10 +1,8 @@
 """Structured gradients and Hessians (networks.hessian) against the polarised ones
-(networks.derivatives), the checker's (checker.landscape), SymPy, and the stdlib proposal."""
+(networks.derivatives), the checker's (checker.landscape) and SymPy."""
 
-import importlib.util
 import random
 from fractions import Fraction
-from pathlib import Path
 
 import flint
 import pytest
@@ -18,13 +16,6 @@ from exactopen.networks import derivatives, hessian
 from exactopen.networks.derivatives import chart_parameters
 from exactopen.networks.model import LinearNetwork
 from exactopen.networks.theorem8 import paper_construction, weighted_minimum
-
-_spec = importlib.util.spec_from_file_location(
-    "landscape_stdlib_proposal",
-    Path(__file__).resolve().parents[2] / "bench" / "landscape_stdlib_proposal.py")
-proposal = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(proposal)
-
 
 def _q(rng):
     return Fraction(rng.randint(-3, 3), rng.randint(1, 3))
@@ -152,12 +143,11 @@ def test_theorem8_constructions(widths):
 
 
 def test_large_constructions():
-    """(40, 1, 1, 40): 81 parameters (the polarised and checker routes take tens of seconds,
-    so compare with the stdlib proposal, itself tested against the checker below)."""
+    """(40, 1, 1, 40): 81 parameters (the polarised route takes tens of seconds)."""
     net = paper_construction((40, 1, 1, 40)).network
     g, H = hessian.gradient_and_hessian(net)
     assert len(g) == 81 and not any(g)
-    assert proposal.hessian(*checker_args(net), [W.tolist() for W in net.layers]) == H
+    assert checker_derivatives(net) == (g, H)
     S = hessian.sparse_hessian(paper_construction((64, 32, 16, 32, 64)).network)
     assert S.n == 5120 and S.nnz() == 512
 
@@ -210,55 +200,30 @@ def test_chart_of_weighted_minima(widths):
     assert H.nrows() == len(chart_parameters(*Z.shape, c.rows, c.cols)) and not any(g.entries())
 
 
-# -- the stdlib proposal for the checker ---------------------------------------------------
+# -- the checker's chart derivatives -------------------------------------------------------
 
-@pytest.mark.parametrize("seed", range(3))
-def test_stdlib_proposal_hessian(seed):
-    rng = random.Random(300 + seed)
-    for _ in range(15):
-        net = random_network(rng)
-        layers = [W.tolist() for W in net.layers]
-        expected = landscape.Network(*checker_args(net)).hessian(layers)
-        assert proposal.hessian(*checker_args(net), layers) == expected
-    net = paper_construction((3, 2, 1, 3)).network
-    layers = [W.tolist() for W in net.layers]
-    assert proposal.hessian(*checker_args(net), layers) == checker_derivatives(net)[1]
-
-
-def _polarised_chart(net, z, rows, cols, inverse):
-    """What rules.rule_chart_minimum computes: chart_taylor along e_a and e_a + e_b."""
-    params = chart_parameters(len(z), len(z[0]), rows, cols)
-    c = [landscape.chart_taylor(net, z, rows, cols, inverse, {p: Fraction(1)}) for p in params]
-    size = len(params)
-    hess = [[2 * c[a][1] if a == b else Fraction(0) for b in range(size)] for a in range(size)]
-    for a in range(size):
-        for b in range(a + 1, size):
-            both = landscape.chart_taylor(net, z, rows, cols, inverse,
-                                          {params[a]: Fraction(1), params[b]: Fraction(1)})[1]
-            hess[a][b] = hess[b][a] = both - c[a][1] - c[b][1]
-    return [x for x, _ in c], hess
+def _checker_chart(net, Z, rows, cols):
+    inverse = Matrix.from_flint(Z.submatrix(rows, cols).to_flint().inv()).tolist()
+    params = chart_parameters(*Z.shape, rows, cols)
+    return landscape.chart_derivatives(landscape.Network(*checker_args(net)), Z.tolist(),
+                                       list(rows), list(cols), inverse, params)
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_stdlib_proposal_chart(seed):
+def test_checker_chart_equals_polarised(seed):
     rng = random.Random(400 + seed)
     cases = [_random_chart(rng) for _ in range(8)]
     c = weighted_minimum((4, 2, 1, 2, 4))
     cases.append((c.network, c.network.product(), list(c.rows), list(c.cols)))
     for net, Z, rows, cols in cases:
-        args = checker_args(net)
-        inverse = Matrix.from_flint(Z.submatrix(rows, cols).to_flint().inv()).tolist()
-        expected = _polarised_chart(landscape.Network(*args), Z.tolist(), rows, cols, inverse)
-        got = proposal.chart_gradient_and_hessian(*args, Z.tolist(), rows, cols, inverse)
-        assert got == expected
+        expected = derivatives.chart_gradient_and_hessian(net, Z, rows, cols)
+        assert _checker_chart(net, Z, rows, cols) == expected
 
 
 def test_chart_routes_agree_on_a_larger_minimum():
-    """(16, 8, 4, 8, 16): 112 chart parameters; sparse route = dense route = stdlib proposal."""
+    """(16, 8, 4, 8, 16): 112 chart parameters; sparse route = dense route = checker."""
     c = weighted_minimum((16, 8, 4, 8, 16))
     net, Z = c.network, c.network.product()
     sparse = hessian.chart_gradient_and_hessian(net, Z, c.rows, c.cols, "sparse")
     assert sparse == hessian.chart_gradient_and_hessian(net, Z, c.rows, c.cols, "dense")
-    inverse = Matrix.from_flint(Z.submatrix(c.rows, c.cols).to_flint().inv()).tolist()
-    assert proposal.chart_gradient_and_hessian(*checker_args(net), Z.tolist(), list(c.rows),
-                                               list(c.cols), inverse) == sparse
+    assert _checker_chart(net, Z, c.rows, c.cols) == sparse

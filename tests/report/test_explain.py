@@ -200,7 +200,7 @@ def _every_evidence_form():
         sparse_block_matrix(random.Random(1), 40, 4, 0.08))[1])
     texts["full rank 50 x 50 (inverse, no kernel)"] = dumps(rank_certificate(
         Matrix([[int(i == j) + (i * j) % 3 for j in range(50)] for i in range(50)]))[1])
-    from exactopen.certify.networks import classify_certificate
+    from exactopen.certify.classify import classify_certificate
     from exactopen.networks.model import LinearNetwork
     zero = LinearNetwork((2, 1, 2), (Matrix.zeros(1, 2), Matrix.zeros(2, 1)), Matrix.identity(2),
                          Matrix.zeros(2, 2), Matrix([[1, 1], [1, 1]]))
