@@ -17,6 +17,7 @@ Fraction(5, 2)
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import chain
 from math import gcd, lcm
 from typing import Iterable, Sequence
 
@@ -25,6 +26,10 @@ import flint
 from ..checker.spec import MAX_DIM, MAX_ENTRIES
 from ..errors import InputError, NotApplicable, ResourceLimitError
 from .numbers import parse_rational
+
+
+_INTEGERS = {int, flint.fmpz}
+_EXACT = {int, flint.fmpz, flint.fmpq}
 
 
 def _fmpq(x: Fraction) -> flint.fmpq:
@@ -62,25 +67,28 @@ class Matrix:
 
     def __init__(self, rows: Sequence[Sequence] = (), ncols: int | None = None, *,
                  exact_floats: bool = False):
-        rows = [list(r) for r in rows]
+        rows = [r if type(r) is list else list(r) for r in rows]
         m = len(rows)
         n = len(rows[0]) if rows else (ncols or 0)
         if ncols is not None and rows and ncols != n:
             raise InputError(f"row 1 has {n} entries, expected {ncols}")
         check_size(m, n)
-        flat = []
         for i, row in enumerate(rows):
             if len(row) != n:
                 raise InputError(f"row {i + 1} has {len(row)} entries, expected {n} (ragged rows)")
-            for j, v in enumerate(row):
-                kind = type(v)
-                if kind is int or kind is flint.fmpz or kind is flint.fmpq:
-                    flat.append(v)
-                else:
-                    x = parse_rational(v, exact_floats=exact_floats,
-                                       where=f"row {i + 1}, column {j + 1}")
-                    flat.append(_fmpq(x))
-        self._q = flint.fmpq_mat(m, n, flat) if m * n else flint.fmpq_mat(m, n)
+        flat = list(chain.from_iterable(rows))
+        kinds = set(map(type, flat))
+        if not m * n:
+            self._q = flint.fmpq_mat(m, n)
+        elif kinds <= _INTEGERS:  # one conversion, in FLINT
+            self._q = flint.fmpq_mat(flint.fmpz_mat(m, n, flat))
+        else:
+            if not kinds <= _EXACT:
+                flat = [v if type(v) in _EXACT else
+                        _fmpq(parse_rational(v, exact_floats=exact_floats,
+                                             where=f"row {k // n + 1}, column {k % n + 1}"))
+                        for k, v in enumerate(flat)]
+            self._q = flint.fmpq_mat(m, n, flat)
         self._cache = {}  # derived facts (e.g. rank evidence); the entries never change
 
     # -- construction -----------------------------------------------------
