@@ -11,9 +11,6 @@ non-singular minor of its cover's size, the rank is settled with no kernel.
 
 from __future__ import annotations
 
-import networkx as nx
-from networkx.algorithms import bipartite
-
 from .matrix import Matrix
 from .rank_evidence import rank_evidence
 
@@ -42,6 +39,9 @@ def cover_certificate(A: Matrix, exact: bool = True):
     None when some block's rank is below its smallest cover (then a kernel is
     needed and :func:`~exactopen.linalg.rank_evidence.rank_evidence` applies).
     """
+    import networkx as nx  # here: dense matrices never need it
+    from networkx.algorithms import bipartite
+
     pattern = nonzero_pattern(A)
     graph = nx.Graph()
     graph.add_nodes_from(("r", i) for i in pattern)
