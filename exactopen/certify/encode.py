@@ -10,14 +10,18 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
+import flint
+
 from ..linalg import Matrix
 from ..linalg.numbers import encode_rational
 
 
-def encode_matrix(A: Matrix | list, ncols: int | None = None) -> dict:
+def encode_matrix(A: Matrix | flint.fmpz_mat | list, ncols: int | None = None) -> dict:
     """``{"shape": [m, n], "rows": [[...]]}`` with canonical rational strings."""
     if isinstance(A, Matrix):
         return {"shape": [A.nrows, A.ncols], "rows": A.entry_strings()}
+    if isinstance(A, flint.fmpz_mat):  # FLINT writes large integers faster than Python
+        return {"shape": [A.nrows(), A.ncols()], "rows": [list(map(str, r)) for r in A.tolist()]}
     n = ncols if ncols is not None else len(A[0])
     return {"shape": [len(A), n],
             "rows": [[str(x) if type(x) is int else encode_rational(Fraction(x)) for x in r]

@@ -186,10 +186,19 @@ class Matrix:
         except ZeroDivisionError:
             raise NotApplicable("the matrix is singular") from None
 
+    def numerator_rows(self) -> list[list[int]]:
+        """Rows of ``d A`` as Python ints, ``d`` the common denominator (cached: the zero
+        pattern and the certificate text of an integer matrix both read them)."""
+        if "numerator_rows" not in self._cache:
+            self._cache["numerator_rows"] = [list(map(int, row)) for row in
+                                             self._q.numer_denom()[0].tolist()]
+        return self._cache["numerator_rows"]
+
     def entry_strings(self) -> list[list[str]]:
         """Rows of canonical rational strings ``"p"`` or ``"p/q"`` (FLINT prints them so)."""
-        numerators, denominator = self._q.numer_denom()
-        return [[str(x) for x in row] for row in (numerators if denominator == 1 else self._q).tolist()]
+        if self._q.numer_denom()[1] == 1:
+            return [list(map(str, row)) for row in self.numerator_rows()]
+        return [[str(x) for x in row] for row in self._q.tolist()]
 
     def nonzeros(self) -> list[list]:
         """``[i, j, "v"]`` for every non-zero entry, row-major."""

@@ -11,6 +11,8 @@ non-singular minor of its cover's size, the rank is settled with no kernel.
 
 from __future__ import annotations
 
+from itertools import compress
+
 from .matrix import Matrix
 from .rank_evidence import rank_evidence
 
@@ -19,8 +21,9 @@ def nonzero_pattern(A: Matrix) -> dict[int, list[int]]:
     """Row -> columns of its non-zero entries (cached on the matrix)."""
     if "pattern" not in A._cache:  # the cache of derived facts, private to linalg
         rows = {}
-        for i, row in enumerate(A.to_flint().numer_denom()[0].tolist()):
-            cols = [j for j, x in enumerate(row) if x]
+        columns = range(A.ncols)
+        for i, row in enumerate(A.numerator_rows()):
+            cols = list(compress(columns, row))
             if cols:
                 rows[i] = cols
         A._cache["pattern"] = rows
