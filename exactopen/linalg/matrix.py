@@ -232,7 +232,12 @@ class Matrix:
     # -- arithmetic ---------------------------------------------------------
     @property
     def T(self) -> "Matrix":
-        return Matrix._wrap(self._q.transpose())
+        """The transpose, made once: ``A.T.T is A``, so facts cached on either (rank evidence)
+        serve both."""
+        if "transpose" not in self._cache:
+            t = Matrix._wrap(self._q.transpose())
+            t._cache["transpose"], self._cache["transpose"] = self, t
+        return self._cache["transpose"]
 
     def __matmul__(self, other: "Matrix") -> "Matrix":
         if self.ncols != other.nrows:

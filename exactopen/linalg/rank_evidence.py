@@ -219,11 +219,7 @@ def rank_evidence(A: Matrix, *, exact: bool = True, transpose: bool | None = Non
 def linked_transpose(A: Matrix) -> Matrix:
     """``A.T``, the same object on every call, sharing its rank evidence with ``A``
     (evidence for ``A`` is evidence for ``A^T`` with ``transposed`` flipped)."""
-    partner = A._cache.get("transpose")
-    if partner is None:
-        partner = A.T
-        partner._cache["transpose"], A._cache["transpose"] = A, partner
-    return partner
+    return A.T  # made once and linked both ways by Matrix.T
 
 
 def independent_columns(A: Matrix, exact: bool = True) -> list[int]:
