@@ -105,16 +105,23 @@ def _median(runs, key="wall"):
 
 
 def measure(commands, repeat):
-    """Run each named command ``repeat`` times, alternating; medians of wall and CPU time."""
-    runs = {name: [] for name in commands}
+    """Run each named command ``repeat`` times, alternating; medians of wall and CPU time.
+
+    A command that fails is reported with its exit code and last line, and not run again
+    (nor the ones after it, which read what it writes)."""
+    runs, failed = {name: [] for name in commands}, {}
     for _ in range(repeat):
         for name, argv in commands.items():
+            if failed:
+                break
             run = Run(argv)
             if run.code != 0:
-                raise SystemExit(f"{name}: {' '.join(argv)} exited {run.code}:\n{run.out}")
-            runs[name].append(run)
-    return {name: {"wall": _median(r), "cpu": _median(r, "cpu"), "output": r[-1].out.strip()}
-            for name, r in runs.items()}
+                failed[name] = {"exit": run.code, "output": run.out.strip().splitlines()[-1:]}
+            else:
+                runs[name].append(run)
+    out = {name: {"wall": _median(r), "cpu": _median(r, "cpu"), "output": r[-1].out.strip()}
+           for name, r in runs.items() if r}
+    return out, failed
 
 
 def sympy_once(path, limit):
@@ -181,14 +188,16 @@ def run_workload(tmp, key, n, repeat, sympy_limit):
     if inputs:
         commands["flint"] = [sys.executable, "-c", FLINT_RANKS] + inputs
     commands["verify"] = EXACTOPEN + ["verify", cert]
-    out = measure(commands, repeat)
+    out, failed = measure(commands, repeat)
     if "flint" in out:
         assert out["flint"]["output"].startswith("["), out["flint"]["output"]
     result = {"workload": label, "key": key, "n": n,
               "input_bytes": sum(os.path.getsize(p) for p in inputs),
-              "certificate_bytes": os.path.getsize(cert),
+              "certificate_bytes": os.path.getsize(cert) if os.path.exists(cert) else None,
               **{f"{name}_{k}": v[k] for name, v in out.items() for k in ("wall", "cpu")},
-              "output": out["exactopen"]["output"].splitlines()[:2]}
+              "failed": failed}
+    if "exactopen" in out:
+        result["output"] = out["exactopen"]["output"].splitlines()[:2]
     if command == "rank":
         result["sympy_wall"] = sympy_once(inputs[0], sympy_limit)
     return result
@@ -239,19 +248,28 @@ def _ratio(a, b):
     return a / b if a and b else None
 
 
+def _cell(r, name, digits=3):
+    if name in r["failed"]:
+        return f"exit {r['failed'][name]['exit']}"
+    return _fmt(r.get(f"{name}_wall"), digits)
+
+
 def table(results, reads):
     lines = ["| workload | input MB | exactopen | FLINT route | ratio | --no-check | SymPy route | "
              "verify | verify / generate | certificate MB | certificate / input bytes |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
+        made, cert = r.get("exactopen_wall"), r["certificate_bytes"]
         lines.append(
             f"| {r['workload']} | {_fmt(r['input_bytes'] / 1e6 or None)} | "
-            f"{_fmt(r['exactopen_wall'])} | {_fmt(r.get('flint_wall'))} | "
-            f"{_fmt(_ratio(r['exactopen_wall'], r.get('flint_wall')), 2)} | "
-            f"{_fmt(r.get('no_check_wall'))} | {_fmt(r.get('sympy_wall'))} | "
-            f"{_fmt(r['verify_wall'])} | {_fmt(_ratio(r['verify_wall'], r['exactopen_wall']), 2)} | "
-            f"{_fmt(r['certificate_bytes'] / 1e6)} | "
-            f"{_fmt(_ratio(r['certificate_bytes'], r['input_bytes']), 3)} |")
+            f"{_cell(r, 'exactopen')} | {_cell(r, 'flint')} | "
+            f"{_fmt(_ratio(made, r.get('flint_wall')), 2)} | {_cell(r, 'no_check')} | "
+            f"{_fmt(r.get('sympy_wall'))} | {_cell(r, 'verify')} | "
+            f"{_fmt(_ratio(r.get('verify_wall'), made), 2)} | {_fmt(cert and cert / 1e6)} | "
+            f"{_fmt(_ratio(cert, r['input_bytes']), 3)} |")
+    for r in results:
+        for name, fail in r["failed"].items():
+            lines.append(f"\n{r['workload']}: {name} exited {fail['exit']}: {' '.join(fail['output'])}")
     if reads:
         base = reads["json.load + fmpz_mat"]
         lines += ["", "| reading the rank-n/4 matrix | seconds | / (json.load + fmpz_mat) |",
