@@ -54,7 +54,7 @@ def cover_certificate(A: Matrix, exact: bool = True):
         block = graph.subgraph(component).copy()  # a plain graph: fast matching
         left = {v for v in block if v[0] == "r"}
         matching = bipartite.hopcroft_karp_matching(block, top_nodes=left)
-        cover = bipartite.to_vertex_cover(block, matching, top_nodes=left)
+        cover = _koenig_cover(block, matching, left)
         rows = sorted(i for side, i in component if side == "r")
         cols = sorted(j for side, j in component if side == "c")
         sub = A.submatrix(rows, cols)
@@ -67,3 +67,22 @@ def cover_certificate(A: Matrix, exact: bool = True):
         cover_rows += [i for side, i in cover if side == "r"]
         cover_cols += [j for side, j in cover if side == "c"]
     return sorted(cover_rows), sorted(cover_cols), sorted(minor_rows), sorted(minor_cols)
+
+
+def _koenig_cover(graph, matching: dict, left: set) -> set:
+    """The minimum vertex cover of a bipartite graph given a maximum matching (König's
+    theorem): with Z the vertices reached from the unmatched left vertices by alternating
+    paths, the cover is the left vertices outside Z and the right vertices in Z (the set
+    ``networkx.bipartite.to_vertex_cover`` returns, found in one search)."""
+    reached = {v for v in left if v not in matching}
+    stack = list(reached)
+    while stack:
+        u = stack.pop()  # a left vertex: leave it by edges outside the matching
+        for w in graph[u]:
+            if w not in reached and matching.get(u) != w:
+                reached.add(w)
+                x = matching.get(w)  # a right vertex: leave it by its matched edge
+                if x is not None and x not in reached:
+                    reached.add(x)
+                    stack.append(x)
+    return (left - reached) | ((set(graph) - left) & reached)
