@@ -17,7 +17,7 @@ Fraction(5, 2)
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import chain
+from itertools import chain, compress
 from math import gcd, lcm
 from typing import Iterable, Sequence
 
@@ -76,12 +76,15 @@ class Matrix:
         for i, row in enumerate(rows):
             if len(row) != n:
                 raise InputError(f"row {i + 1} has {len(row)} entries, expected {n} (ragged rows)")
+        self._cache = {}  # derived facts (e.g. rank evidence); the entries never change
         flat = list(chain.from_iterable(rows))
         kinds = set(map(type, flat))
         if not m * n:
             self._q = flint.fmpq_mat(m, n)
         elif kinds <= _INTEGERS:  # one conversion, in FLINT
             self._q = flint.fmpq_mat(flint.fmpz_mat(m, n, flat))
+            if kinds == {int}:  # kept as given: the zero pattern and the text read them
+                self._cache["numerator_rows"] = [row[:] for row in rows]
         else:
             if not kinds <= _EXACT:
                 flat = [v if type(v) in _EXACT else
@@ -89,7 +92,6 @@ class Matrix:
                                              where=f"row {k // n + 1}, column {k % n + 1}"))
                         for k, v in enumerate(flat)]
             self._q = flint.fmpq_mat(m, n, flat)
-        self._cache = {}  # derived facts (e.g. rank evidence); the entries never change
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -202,8 +204,12 @@ class Matrix:
 
     def nonzeros(self) -> list[list]:
         """``[i, j, "v"]`` for every non-zero entry, row-major."""
-        return [[i, j, str(x)] for i, row in enumerate(self._q.tolist()) for j, x in enumerate(row)
-                if x != 0]
+        if self._q.numer_denom()[1] != 1:
+            return [[i, j, str(x)] for i, row in enumerate(self._q.tolist())
+                    for j, x in enumerate(row) if x != 0]
+        columns = range(self.ncols)
+        return [[i, j, str(x)] for i, row in enumerate(self.numerator_rows())
+                for j, x in zip(compress(columns, row), filter(None, row))]
 
     def integer_rows(self) -> flint.fmpz_mat:
         """Each row scaled by the lcm of its denominators: same rank and kernel."""
@@ -223,6 +229,9 @@ class Matrix:
 
     def submatrix(self, rows: Iterable[int], cols: Iterable[int]) -> "Matrix":
         rows, cols = list(rows), list(cols)
+        if self._q.numer_denom()[1] == 1 and rows and cols:
+            numerators = self.numerator_rows()
+            return Matrix._wrap(flint.fmpz_mat([[numerators[i][j] for j in cols] for i in rows]))
         q = flint.fmpq_mat(len(rows), len(cols))
         for a, i in enumerate(rows):
             for b, j in enumerate(cols):
