@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -132,18 +133,32 @@ def sympy_once(path, limit):
     return run.wall if run.code == 0 else None
 
 
-# -- workloads: each writes its inputs and returns what to run ----------------------
+# -- workloads: each writes its inputs and says what to run --------------------------
+
+@dataclass
+class Workload:
+    """One row: ``exactopen ARGS -o CERT`` (and ``--no-check`` when asked), the
+    uncertified route (``baseline``, a Python program run on ``inputs``), SymPy's."""
+
+    label: str
+    args: list
+    inputs: list = field(default_factory=list)
+    no_check: bool = False
+    baseline: str | None = FLINT_RANKS
+    sympy: bool = False
+
 
 def rank_low(tmp, n):
     path = os.path.join(tmp, f"low{n}.json")
     _write_json(path, _integer_matrix(random.Random(1000 * n + 1), n, n, n // 4))
-    return f"rank {n}x{n}, rank {n // 4}", [path], True
+    return Workload(f"rank {n}x{n}, rank {n // 4}", ["rank", path], [path], no_check=True,
+                    sympy=True)
 
 
 def rank_full(tmp, n):
     path = os.path.join(tmp, f"full{n}.json")
     _write_json(path, _integer_matrix(random.Random(1000 * n), n, n))
-    return f"rank {n}x{n}, full rank", [path], False
+    return Workload(f"rank {n}x{n}, full rank", ["rank", path], [path], sympy=True)
 
 
 def rank_sparse(tmp, n):
@@ -151,7 +166,7 @@ def rank_sparse(tmp, n):
     path = os.path.join(tmp, f"sparse{n}.json")
     A = sparse_block_matrix(random.Random(n), n, blocks=n // 50, density=0.01)
     _write_json(path, A.to_flint().numer_denom()[0])
-    return f"rank sparse {n}x{n}, 1% non-zeros", [path], False
+    return Workload(f"rank sparse {n}x{n}, 1% non-zeros", ["rank", path], [path], sympy=True)
 
 
 def certify_theorem2(tmp, n):
@@ -160,46 +175,44 @@ def certify_theorem2(tmp, n):
     paths = [os.path.join(tmp, f"W1_{n}.json"), os.path.join(tmp, f"W2_{n}.json")]
     _write_json(paths[0], _integer_matrix(rng, n, k, r))
     _write_json(paths[1], _integer_matrix(rng, k, n, r))
-    return f"certify (Theorem 2) W1 {n}x{k}, W2 {k}x{n}", paths, True
+    return Workload(f"certify (Theorem 2) W1 {n}x{k}, W2 {k}x{n}", ["certify"] + paths, paths,
+                    no_check=True)
 
 
 def counterexample(tmp, n):
-    return "counterexample --widths 2,1,1,2", [], False
+    return Workload("counterexample --widths 2,1,1,2",
+                    ["counterexample", "--widths", "2,1,1,2"], baseline=None)
 
 
-#: name -> (function(tmp, n) -> (label, input files, also --no-check), command, sizes)
+#: name -> (function(tmp, n) -> Workload, sizes).  ``scan`` joins here once the command exists.
 WORKLOADS = {
-    "rank-low": (rank_low, "rank", (800, 200)),
-    "rank-full": (rank_full, "rank", (800,)),
-    "rank-sparse": (rank_sparse, "rank", (2000,)),
-    "certify": (certify_theorem2, "certify", (800, 200)),
-    "counterexample": (counterexample, "counterexample", (0,)),
+    "rank-low": (rank_low, (800, 200)),
+    "rank-full": (rank_full, (800,)),
+    "rank-sparse": (rank_sparse, (2000,)),
+    "certify": (certify_theorem2, (800, 200)),
+    "counterexample": (counterexample, (0,)),
 }
 
 
 def run_workload(tmp, key, n, repeat, sympy_limit):
-    make, command, _ = WORKLOADS[key]
-    label, inputs, no_check = make(tmp, n)
+    work = WORKLOADS[key][0](tmp, n)
     cert = os.path.join(tmp, f"{key}-{n}.cert.json")
-    args = ["--widths", "2,1,1,2"] if command == "counterexample" else inputs
-    commands = {"exactopen": EXACTOPEN + [command] + args + ["-o", cert]}
-    if no_check:
-        commands["no_check"] = EXACTOPEN + [command] + args + ["-o", cert, "--no-check"]
-    if inputs:
-        commands["flint"] = [sys.executable, "-c", FLINT_RANKS] + inputs
+    commands = {"exactopen": EXACTOPEN + work.args + ["-o", cert]}
+    if work.no_check:
+        commands["no_check"] = EXACTOPEN + work.args + ["-o", cert, "--no-check"]
+    if work.baseline:
+        commands["flint"] = [sys.executable, "-c", work.baseline] + work.inputs
     commands["verify"] = EXACTOPEN + ["verify", cert]
     out, failed = measure(commands, repeat)
-    if "flint" in out:
-        assert out["flint"]["output"].startswith("["), out["flint"]["output"]
-    result = {"workload": label, "key": key, "n": n,
-              "input_bytes": sum(os.path.getsize(p) for p in inputs),
+    result = {"workload": work.label, "key": key, "n": n,
+              "input_bytes": sum(os.path.getsize(p) for p in work.inputs),
               "certificate_bytes": os.path.getsize(cert) if os.path.exists(cert) else None,
               **{f"{name}_{k}": v[k] for name, v in out.items() for k in ("wall", "cpu")},
               "failed": failed}
     if "exactopen" in out:
         result["output"] = out["exactopen"]["output"].splitlines()[:2]
-    if command == "rank":
-        result["sympy_wall"] = sympy_once(inputs[0], sympy_limit)
+    if work.sympy:
+        result["sympy_wall"] = sympy_once(work.inputs[0], sympy_limit)
     return result
 
 
@@ -269,7 +282,8 @@ def table(results, reads):
             f"{_fmt(_ratio(cert, r['input_bytes']), 3)} |")
     for r in results:
         for name, fail in r["failed"].items():
-            lines.append(f"\n{r['workload']}: {name} exited {fail['exit']}: {' '.join(fail['output'])}")
+            lines.append(f"\n{r['workload']}: {name} exited {fail['exit']}: "
+                         f"{' '.join(fail['output'])}")
     if reads:
         base = reads["json.load + fmpz_mat"]
         lines += ["", "| reading the rank-n/4 matrix | seconds | / (json.load + fmpz_mat) |",
@@ -291,7 +305,7 @@ def main(argv=None):
     tmp = tempfile.mkdtemp(prefix="exactopen-bench-")
     results = []
     try:
-        for key, (_, _, sizes) in WORKLOADS.items():
+        for key, (_, sizes) in WORKLOADS.items():
             if args.only and key not in args.only:
                 continue
             for n in sizes:
@@ -306,8 +320,8 @@ def main(argv=None):
     print(table(results, reads))
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump({"command": " ".join(["python", "bench/commands.py"] + (argv or sys.argv[1:])),
-                       "results": results, "read": reads}, handle, indent=1)
+            command = " ".join(["python", "bench/commands.py"] + (argv or sys.argv[1:]))
+            json.dump({"command": command, "results": results, "read": reads}, handle, indent=1)
     return 0
 
 

@@ -100,7 +100,8 @@ def integer_row(row: list) -> bool:
     >>> integer_row([3, -4]), integer_row([3, "1/2"]), integer_row([True])
     (True, False, False)
     """
-    return set(map(type, row)) <= {int} and (not row or _INT_LOW < min(row) and max(row) < _INT_HIGH)
+    return set(map(type, row)) <= {int} and \
+        (not row or _INT_LOW < min(row) and max(row) < _INT_HIGH)
 
 
 def integer_tokens(tokens: list[str]) -> list[int] | None:

@@ -154,7 +154,7 @@ def parse_matrix_market(text: str, source: str) -> Matrix:
     fast = _matrix_market_integers("\n".join(lines[size_no:]), layout, symmetry, m, n, count)
     if fast is not None:
         return fast
-    lines = [(no, parts) for no, parts in enumerate(map(str.split, lines[size_no:]), start=size_no + 1)
+    lines = [(no, parts) for no, parts in enumerate(map(str.split, lines[size_no:]), size_no + 1)
              if parts and not parts[0].startswith("%")]
     flat = [0] * (m * n)  # row-major
 
