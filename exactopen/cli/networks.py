@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from ..errors import InputError, NotApplicable
-from ..report.text import format_polynomial
 from .common import EXIT_OK, add_output, write_certificate
 
 NETWORK_HELP = """\
@@ -46,6 +45,7 @@ def cmd_counterexample(args) -> int:
     from ..certify.networks import square_refutation_certificate, weighted_minimum_certificate
     from ..networks.model import parse_widths
     from ..networks.theorem8 import analyze_widths, paper_construction, weighted_minimum
+    from ..report.text import format_polynomial
 
     widths = parse_widths(args.widths)
     report = analyze_widths(widths)
