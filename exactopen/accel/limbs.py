@@ -19,6 +19,8 @@ that its answers agree with the checker's own.
 """
 
 import os
+from itertools import chain
+from operator import methodcaller
 
 try:
     import numpy
@@ -40,9 +42,9 @@ def accelerator(plain=False):
 def _split(values, bits, count):
     """Limbs (count x len(values), float64) of the absolute values, signs restored."""
     words = (bits * count + 63) // 64 + 1
-    data = b"".join(abs(v).to_bytes(8 * words, "little") for v in values)
+    data = b"".join(map(methodcaller("to_bytes", 8 * words, "little"), map(abs, values)))
     table = numpy.frombuffer(data, dtype="<u8").reshape(len(values), words)
-    sign = numpy.array([-1.0 if v < 0 else 1.0 for v in values])
+    sign = numpy.where(numpy.fromiter(map((0).__gt__, values), bool, len(values)), -1.0, 1.0)
     out = numpy.empty((count, len(values)))
     mask = numpy.uint64((1 << bits) - 1)
     for l in range(count):
@@ -64,18 +66,20 @@ def kernel_vanishes(ints, cols, free, pivot_part, d):
     """
     if numpy is None or not ints or not cols or not free:
         return None
-    jsum = max(sum(abs(row[j]) for j in cols) for row in ints)
-    amax = max(abs(row[j]) for row in ints for j in free)
+    aj = [[row[j] for j in cols] for row in ints]
+    af = [[row[j] for j in free] for row in ints]
+    jsum = max(sum(map(abs, row)) for row in aj)
+    amax = max(max(map(abs, row)) for row in af)
     bits = min(53 - jsum.bit_length(), 60 - amax.bit_length(), 32)
     if bits < 8:
         return None
-    top = max(max(abs(x) for row in pivot_part for x in row), d)
+    top = max(max(max(map(abs, row)) for row in pivot_part), d)
     count = max(1, -(-top.bit_length() // bits))
     r, k = len(cols), len(free)
-    P = _split([x for row in pivot_part for x in row], bits, count).reshape(count, r, k)
+    P = _split(list(chain.from_iterable(pivot_part)), bits, count).reshape(count, r, k)
     dl = _split([d], bits, count)[:, 0].astype(numpy.int64)
-    AJ = numpy.array([[row[j] for j in cols] for row in ints], dtype=numpy.float64)
-    AF = numpy.array([[row[j] for j in free] for row in ints], dtype=numpy.int64)
+    AJ = numpy.array(aj, dtype=numpy.float64)
+    AF = numpy.array(af, dtype=numpy.int64)
     carry = numpy.zeros((len(ints), k), dtype=numpy.int64)
     for l in range(count):  # limb l of A K, plus the carry from below
         v = (AJ @ P[l]).astype(numpy.int64) + dl[l] * AF + carry

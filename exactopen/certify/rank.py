@@ -30,7 +30,7 @@ def minor_evidence(A: Matrix, rows, cols) -> dict:
         except ZeroDivisionError:
             return {"det_residue": "0"}
         return {"inverse": {"shape": [len(rows), len(rows)],
-                            "rows": [[str(x) for x in row] for row in inverse.tolist()]}}
+                            "rows": [list(map(str, map(int, row))) for row in inverse.tolist()]}}
     return {"det_residue": str(int(block.det()))}
 
 

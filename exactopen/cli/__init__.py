@@ -41,9 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: NumPy's BLAS runs single-threaded unless the user says otherwise: the products of the
+#: p-adic solver and of the checker's accelerator are small, and on a busy machine extra
+#: threads cost more time than they save (FLINT is single-threaded as well).
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def main(argv=None) -> int:
     from ..checker.spec import long_integers
 
+    for name in BLAS_THREADS:  # read when NumPy is first imported, which is later
+        os.environ.setdefault(name, "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from ..errors import InputError, NotApplicable
-from ..report.text import format_polynomial
 from .common import EXIT_OK, add_output, progress, say, write_certificate
 
 NETWORK_HELP = """\
@@ -47,6 +46,7 @@ def cmd_counterexample(args) -> int:
                                     weighted_minimum_certificate)
     from ..networks.model import parse_widths
     from ..networks.theorem8 import analyze_widths, paper_construction, weighted_minimum
+    from ..report.text import format_polynomial
 
     widths = parse_widths(args.widths)
     report = analyze_widths(widths)
@@ -133,6 +133,8 @@ def cmd_classify(args) -> int:
     rel = "<" if result.degenerate else "="
     say(args, f"degeneracy: {'degenerate' if result.degenerate else 'non-degenerate'}: "
               f"rank(W_h ... W_1) = {result.rank} {rel} min width {r} (certified)")
+    from ..report.text import format_polynomial
+
     step = next((s for s in result.certificate["steps"] if s["rule"] == "descent-curve"), {})
     bound = next((s for s in result.certificate["steps"] if s["rule"] == "low-rank-bound"), {})
     why = ROUTES[result.route].format(

@@ -171,21 +171,21 @@ class _Lifter:
         p = self.p
         dd = _balanced_digits(d, p)
         R = dd[0] * C
-        parts, low = [], None  # pairs of digits as fmpz_mat, converted as they come
+        pairs, low = [], None  # digits paired as they come: low + p high, in int64
         limit = len(dd) + max_bits // (p.bit_length() - 1) + 2
         for k in range(limit):
             y, R = self.step(R)
             if low is None:
                 low = y
             else:
-                parts.append(_pair(low, y, p))
+                pairs.append(_pair(low, y, p))
                 low = None
             if k + 1 < len(dd):
                 R += dd[k + 1] * C
             elif not R.any():
                 if low is not None:
-                    parts.append(_pair(low, 0 * low, p))
-                return _assemble(parts, p * p)
+                    pairs.append(_pair(low, 0 * low, p))
+                return _assemble(pairs, p * p)
         return None
 
 
@@ -202,20 +202,19 @@ def _balanced_digits(n, p):
 
 
 def _pair(low, high, p):
-    """``low + p high`` (digits below p/2 in absolute value, so below 2^63) as an fmpz_mat."""
-    rows, cols = low.shape
-    return flint.fmpz_mat(rows, cols, (low.astype(np.int64) + high.astype(np.int64) * p)
-                          .ravel().tolist())
+    """``low + p high`` (digits below p/2 in absolute value, so below 2^63) in int64."""
+    return low.astype(np.int64) + high.astype(np.int64) * p
 
 
-def _assemble(parts, base):
-    """``sum_k parts[k] base^k`` as an fmpz_mat, by a product tree."""
-    base = flint.fmpz(base)
-    while len(parts) > 1:
-        parts = [parts[k] + parts[k + 1] * base if k + 1 < len(parts) else parts[k]
-                 for k in range(0, len(parts), 2)]
-        base = base * base
-    return parts[0]
+def _assemble(pairs, base):
+    """``sum_k pairs[k] base^k`` as an fmpz_mat: one FLINT product of the matrix with a row
+    of digits per entry by the column of powers of ``base`` (one conversion per digit, and
+    the carrying in C)."""
+    rows, cols = pairs[0].shape
+    digits = np.stack(pairs).reshape(len(pairs), rows * cols).T  # entries x digits
+    D = flint.fmpz_mat(rows * cols, len(pairs), digits.ravel().tolist())
+    powers = flint.fmpz_mat(len(pairs), 1, [flint.fmpz(base) ** k for k in range(len(pairs))])
+    return flint.fmpz_mat(rows, cols, (D * powers).entries())
 
 
 def _reconstruct(a, m):

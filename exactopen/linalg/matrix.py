@@ -17,6 +17,7 @@ Fraction(5, 2)
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import chain, compress
 from math import gcd, lcm
 from typing import Iterable, Sequence
 
@@ -25,6 +26,10 @@ import flint
 from ..checker.spec import MAX_DIM, MAX_ENTRIES
 from ..errors import InputError, NotApplicable, ResourceLimitError
 from .numbers import parse_rational
+
+
+_INTEGERS = {int, flint.fmpz}
+_EXACT = {int, flint.fmpz, flint.fmpq}
 
 
 def _fmpq(x: Fraction) -> flint.fmpq:
@@ -62,26 +67,31 @@ class Matrix:
 
     def __init__(self, rows: Sequence[Sequence] = (), ncols: int | None = None, *,
                  exact_floats: bool = False):
-        rows = [list(r) for r in rows]
+        rows = [r if type(r) is list else list(r) for r in rows]
         m = len(rows)
         n = len(rows[0]) if rows else (ncols or 0)
         if ncols is not None and rows and ncols != n:
             raise InputError(f"row 1 has {n} entries, expected {ncols}")
         check_size(m, n)
-        flat = []
         for i, row in enumerate(rows):
             if len(row) != n:
                 raise InputError(f"row {i + 1} has {len(row)} entries, expected {n} (ragged rows)")
-            for j, v in enumerate(row):
-                kind = type(v)
-                if kind is int or kind is flint.fmpz or kind is flint.fmpq:
-                    flat.append(v)
-                else:
-                    x = parse_rational(v, exact_floats=exact_floats,
-                                       where=f"row {i + 1}, column {j + 1}")
-                    flat.append(_fmpq(x))
-        self._q = flint.fmpq_mat(m, n, flat) if m * n else flint.fmpq_mat(m, n)
         self._cache = {}  # derived facts (e.g. rank evidence); the entries never change
+        flat = list(chain.from_iterable(rows))
+        kinds = set(map(type, flat))
+        if not m * n:
+            self._q = flint.fmpq_mat(m, n)
+        elif kinds <= _INTEGERS:  # one conversion, in FLINT
+            self._q = flint.fmpq_mat(flint.fmpz_mat(m, n, flat))
+            if kinds == {int}:  # kept as given: the zero pattern and the text read them
+                self._cache["numerator_rows"] = [row[:] for row in rows]
+        else:
+            if not kinds <= _EXACT:
+                flat = [v if type(v) in _EXACT else
+                        _fmpq(parse_rational(v, exact_floats=exact_floats,
+                                             where=f"row {k // n + 1}, column {k % n + 1}"))
+                        for k, v in enumerate(flat)]
+            self._q = flint.fmpq_mat(m, n, flat)
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -178,15 +188,28 @@ class Matrix:
         except ZeroDivisionError:
             raise NotApplicable("the matrix is singular") from None
 
+    def numerator_rows(self) -> list[list[int]]:
+        """Rows of ``d A`` as Python ints, ``d`` the common denominator (cached: the zero
+        pattern and the certificate text of an integer matrix both read them)."""
+        if "numerator_rows" not in self._cache:
+            self._cache["numerator_rows"] = [list(map(int, row)) for row in
+                                             self._q.numer_denom()[0].tolist()]
+        return self._cache["numerator_rows"]
+
     def entry_strings(self) -> list[list[str]]:
         """Rows of canonical rational strings ``"p"`` or ``"p/q"`` (FLINT prints them so)."""
-        numerators, denominator = self._q.numer_denom()
-        return [[str(x) for x in row] for row in (numerators if denominator == 1 else self._q).tolist()]
+        if self._q.numer_denom()[1] == 1:
+            return [list(map(str, row)) for row in self.numerator_rows()]
+        return [[str(x) for x in row] for row in self._q.tolist()]
 
     def nonzeros(self) -> list[list]:
         """``[i, j, "v"]`` for every non-zero entry, row-major."""
-        return [[i, j, str(x)] for i, row in enumerate(self._q.tolist()) for j, x in enumerate(row)
-                if x != 0]
+        if self._q.numer_denom()[1] != 1:
+            return [[i, j, str(x)] for i, row in enumerate(self._q.tolist())
+                    for j, x in enumerate(row) if x != 0]
+        columns = range(self.ncols)
+        return [[i, j, str(x)] for i, row in enumerate(self.numerator_rows())
+                for j, x in zip(compress(columns, row), filter(None, row))]
 
     def integer_rows(self) -> flint.fmpz_mat:
         """Each row scaled by the lcm of its denominators: same rank and kernel."""
@@ -206,6 +229,9 @@ class Matrix:
 
     def submatrix(self, rows: Iterable[int], cols: Iterable[int]) -> "Matrix":
         rows, cols = list(rows), list(cols)
+        if self._q.numer_denom()[1] == 1 and rows and cols:
+            numerators = self.numerator_rows()
+            return Matrix._wrap(flint.fmpz_mat([[numerators[i][j] for j in cols] for i in rows]))
         q = flint.fmpq_mat(len(rows), len(cols))
         for a, i in enumerate(rows):
             for b, j in enumerate(cols):
@@ -215,7 +241,12 @@ class Matrix:
     # -- arithmetic ---------------------------------------------------------
     @property
     def T(self) -> "Matrix":
-        return Matrix._wrap(self._q.transpose())
+        """The transpose, made once: ``A.T.T is A``, so facts cached on either (rank evidence)
+        serve both."""
+        if "transpose" not in self._cache:
+            t = Matrix._wrap(self._q.transpose())
+            t._cache["transpose"], self._cache["transpose"] = self, t
+        return self._cache["transpose"]
 
     def __matmul__(self, other: "Matrix") -> "Matrix":
         if self.ncols != other.nrows:

@@ -43,7 +43,7 @@ class RankEvidence:
     rows, cols : tuple of int
         ``A[rows, cols]`` is a non-singular ``rank x rank`` block; ``cols``
         are the pivot columns of the reduced row echelon form.
-    kernel_pivot_part : list of list of int
+    kernel_pivot_part : flint.fmpz_mat
         ``K[cols, :]``, a ``rank x (n - rank)`` integer matrix.
     kernel_denominator : int
         ``d > 0`` with ``K[F, :] = d I`` for the free columns ``F``
@@ -56,7 +56,7 @@ class RankEvidence:
     rank: int
     rows: tuple[int, ...]
     cols: tuple[int, ...]
-    kernel_pivot_part: list
+    kernel_pivot_part: flint.fmpz_mat
     kernel_denominator: int
     transposed: bool = False
 
@@ -64,8 +64,8 @@ class RankEvidence:
         """The kernel ``K`` (n x (n - rank)) as a matrix."""
         free = [j for j in range(n) if j not in set(self.cols)]
         K = [[0] * len(free) for _ in range(n)]
-        for a, j in enumerate(self.cols):
-            K[j] = list(self.kernel_pivot_part[a])
+        for j, row in zip(self.cols, self.kernel_pivot_part.tolist()):
+            K[j] = row
         for f, j in enumerate(free):
             K[j][f] = self.kernel_denominator
         return Matrix(K, ncols=len(free))
@@ -112,28 +112,27 @@ def _submatrix(Z: flint.fmpz_mat, rows, cols) -> flint.fmpz_mat:
 def _evidence_for_integer_matrix(Z: flint.fmpz_mat, prime: int):
     m, n = Z.nrows(), Z.ncols()
     if m == 0 or n == 0:
-        return 0, [], [], [], 1
+        return 0, [], [], flint.fmpz_mat(0, n), 1
     M = flint.nmod_mat(Z, prime)
     R, r = M.rref()
     if r == 0:
-        return 0, [], [], [], 1
+        return 0, [], [], flint.fmpz_mat(0, n), 1
     cols = _pivots(R, r)
     sub = M.transpose() if r == n else \
         flint.nmod_mat(r, m, [M[i, j] for j in cols for i in range(m)], prime)
     rows = _pivots(sub.rref()[0], r)
     free = [j for j in range(n) if j not in set(cols)]
     if not free:
-        return r, rows, cols, [[] for _ in range(r)], 1
+        return r, rows, cols, flint.fmpz_mat(r, 0), 1
     # X = B^-1 C = num / den in lowest terms, so gcd(den, num) = 1; K = [-num; den I]
     num, den = dixon.solve(_submatrix(Z, rows, cols), _submatrix(Z, rows, free),
                            seed=prime.to_bytes(8, "big"))
-    pivot_part = [[-int(x) for x in row] for row in num.tolist()]
-    return r, rows, cols, pivot_part, den
+    return r, rows, cols, -num, den
 
 
 def _rref_ordered(cols, free, pivot_part) -> bool:
     """Free column f uses only pivots to its left, as in the RREF over Q."""
-    return all(not pivot_part[a][f] for a, j in enumerate(cols)
+    return all(not pivot_part[a, f] for a, j in enumerate(cols)
                for f, g in enumerate(free) if j > g)
 
 
@@ -156,8 +155,7 @@ def kernel_identity_holds(Z: flint.fmpz_mat, cols, pivot_part, denominator, exac
             for f, j in enumerate(free):
                 Kv[j] = denominator * v[f] % q
             if cols:
-                Pv = flint.nmod_mat(len(cols), len(free), [x % q for row in pivot_part for x in row],
-                                    q) * flint.nmod_mat(len(free), 1, v, q)
+                Pv = flint.nmod_mat(pivot_part, q) * flint.nmod_mat(len(free), 1, v, q)
                 for a, j in enumerate(cols):
                     Kv[j] = int(Pv[a, 0])
             if flint.nmod_mat(Z, q) * flint.nmod_mat(n, 1, Kv, q) != flint.nmod_mat(m, 1, q):
@@ -165,9 +163,8 @@ def kernel_identity_holds(Z: flint.fmpz_mat, cols, pivot_part, denominator, exac
         return True
     ZF = _submatrix(Z, range(m), free)
     ZJ = _submatrix(Z, range(m), cols)
-    P = flint.fmpz_mat(len(cols), len(free), [x for row in pivot_part for x in row])
     scaled = ZF * denominator
-    return (ZJ * P + scaled).is_zero() if cols else scaled.is_zero()
+    return (ZJ * pivot_part + scaled).is_zero() if cols else scaled.is_zero()
 
 
 def rank_evidence(A: Matrix, *, exact: bool = True, transpose: bool | None = None,
@@ -187,7 +184,7 @@ def rank_evidence(A: Matrix, *, exact: bool = True, transpose: bool | None = Non
     Examples
     --------
     >>> ev = rank_evidence(Matrix([[1, 2], [2, 4]]))
-    >>> ev.rank, ev.rows, ev.cols, ev.kernel_pivot_part, ev.kernel_denominator
+    >>> ev.rank, ev.rows, ev.cols, ev.kernel_pivot_part.tolist(), ev.kernel_denominator
     (1, (0,), (0,), [[-2]], 1)
     """
     transposed = A.nrows < A.ncols if transpose is None else transpose
@@ -222,11 +219,7 @@ def rank_evidence(A: Matrix, *, exact: bool = True, transpose: bool | None = Non
 def linked_transpose(A: Matrix) -> Matrix:
     """``A.T``, the same object on every call, sharing its rank evidence with ``A``
     (evidence for ``A`` is evidence for ``A^T`` with ``transposed`` flipped)."""
-    partner = A._cache.get("transpose")
-    if partner is None:
-        partner = A.T
-        partner._cache["transpose"], A._cache["transpose"] = A, partner
-    return partner
+    return A.T  # made once and linked both ways by Matrix.T
 
 
 def independent_columns(A: Matrix, exact: bool = True) -> list[int]:

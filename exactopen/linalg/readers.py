@@ -26,15 +26,19 @@ import os
 from ..checker.spec import MAX_DIM, MAX_ENTRIES, MAX_FILE_BYTES
 from ..errors import InputError, ResourceLimitError
 from .matrix import Matrix, check_size
-from .numbers import integer_tokens, parse_rational
+from .numbers import integer_row, integer_tokens, parse_rational
 
 
 class _JSONNumber(str):
     """A JSON number kept as its text so that it is parsed exactly."""
 
 
-def _long_int(text):
-    return _JSONNumber(text)  # length is checked, with the place, by parse_rational
+def _parse_row(row: list, i: int, source: str) -> list:
+    """Entries of a row that is not all integers: ints kept, the rest parsed exactly (located)."""
+    return [v if integer_row([v]) else
+            parse_rational(str(v) if type(v) is int else v,  # an int over the length cap
+                           where=f"{source}: row {i + 1}, column {j + 1}")
+            for j, v in enumerate(row)]
 
 
 def _matrix_from_rows(rows, source: str, ncols=None) -> Matrix:
@@ -51,24 +55,33 @@ def _matrix_from_rows(rows, source: str, ncols=None) -> Matrix:
             raise InputError(f"{source}: row {i + 1} is not a list")
         if len(row) != n:
             raise InputError(f"{source}: row {i + 1} has {len(row)} entries, expected {n} (ragged rows)")
-        parsed.append([parse_rational(v, where=f"{source}: row {i + 1}, column {j + 1}")
-                       for j, v in enumerate(row)])
+        parsed.append(row if integer_row(row) else _parse_row(row, i, source))
     if ncols is not None and m and n != ncols:
         raise InputError(f"{source}: shape says {ncols} columns, rows have {n}")
     return Matrix(parsed, ncols=n)
 
 
 def exact_json_loads(text: str, source: str):
-    """``json.loads`` keeping every number as its text (so it is parsed exactly later)."""
+    """``json.loads`` with integers as ``int`` and every other number kept as its text
+    (so that it is parsed exactly later, never through a float)."""
     def refuse_constant(name):
         raise InputError(f"{source}: {name} is not a finite number")
 
     try:
-        return json.loads(text, parse_float=_JSONNumber, parse_int=_long_int,
-                          parse_constant=refuse_constant)
+        try:
+            return json.loads(text, parse_float=_JSONNumber, parse_constant=refuse_constant)
+        except (InputError, json.JSONDecodeError):
+            raise
+        except ValueError:  # an integer past the interpreter's digit limit: keep integers as text
+            return json.loads(text, parse_float=_JSONNumber, parse_int=_JSONNumber,
+                              parse_constant=refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, "
                          f"column {exc.colno})") from None
+
+
+def _size(x) -> bool:
+    return (type(x) is int and x >= 0) or (isinstance(x, str) and x.isdigit())
 
 
 def parse_json(text: str, source: str) -> Matrix:
@@ -80,8 +93,7 @@ def matrix_from_json_value(data, source: str) -> Matrix:
     if isinstance(data, dict):
         shape = data.get("shape")
         if set(data) != {"shape", "rows"} or not (isinstance(shape, list) and len(shape) == 2
-                                                  and all(isinstance(x, str) and x.isdigit()
-                                                          for x in shape)):
+                                                  and all(_size(x) for x in shape)):
             raise InputError(f'{source}: expected {{"shape": [m, n], "rows": [...]}}')
         m, n = int(shape[0]), int(shape[1])
         check_size(m, n, source)
@@ -126,11 +138,11 @@ def parse_matrix_market(text: str, source: str) -> Matrix:
             or symmetry not in ("general", "symmetric"):
         raise InputError(f"{source}: line 1: supported are array/coordinate, integer/real, "
                          f"general/symmetric; found {layout} {fld} {symmetry}")
-    body = [(no, ln.split()) for no, ln in enumerate(lines[1:], start=2)
-            if ln.strip() and not ln.lstrip().startswith("%")]
-    if not body:
+    size_no = next((no for no, ln in enumerate(lines[1:], start=2)
+                    if ln.strip() and not ln.lstrip().startswith("%")), None)
+    if size_no is None:
         raise InputError(f"{source}: missing the size line")
-    size_no, size = body[0]
+    size = lines[size_no - 1].split()
     want = 2 if layout == "array" else 3
     if len(size) != want or not all(s.isdigit() for s in size):
         raise InputError(f"{source}: line {size_no}: expected {want} sizes")
@@ -138,7 +150,13 @@ def parse_matrix_market(text: str, source: str) -> Matrix:
     check_size(m, n, source)
     if symmetry == "symmetric" and m != n:
         raise InputError(f"{source}: a symmetric matrix must be square")
-    entries = [[0] * n for _ in range(m)]
+    count = int(size[2]) if layout == "coordinate" else None
+    fast = _matrix_market_integers("\n".join(lines[size_no:]), layout, symmetry, m, n, count)
+    if fast is not None:
+        return fast
+    lines = [(no, parts) for no, parts in enumerate(map(str.split, lines[size_no:]), size_no + 1)
+             if parts and not parts[0].startswith("%")]
+    flat = [0] * (m * n)  # row-major
 
     def value(token, no, i, j):
         where = f"{source}: line {no} (row {i + 1}, column {j + 1})"
@@ -146,31 +164,62 @@ def parse_matrix_market(text: str, source: str) -> Matrix:
             raise InputError(f"{where}: {token!r} is not an integer (field is 'integer')")
         return parse_rational(token, where=where)
 
+    def put(i, j, v):
+        flat[i * n + j] = v
+        if symmetry == "symmetric":
+            flat[j * n + i] = v
+
     if layout == "array":
         positions = [(i, j) for j in range(n) for i in range(m)
                      if symmetry == "general" or i >= j]
-        tokens = [(no, t) for no, parts in body[1:] for t in parts]
+        tokens = [t for _, parts in lines for t in parts]
         if len(tokens) != len(positions):
             raise InputError(f"{source}: expected {len(positions)} entries, found {len(tokens)}")
-        for (i, j), (no, tok) in zip(positions, tokens):
-            entries[i][j] = value(tok, no, i, j)
-            if symmetry == "symmetric":
-                entries[j][i] = entries[i][j]
+        values = integer_tokens(tokens)
+        if values is None:
+            numbered = [(no, t) for no, parts in lines for t in parts]
+            values = [value(t, no, i, j) for (i, j), (no, t) in zip(positions, numbered)]
+        for (i, j), v in zip(positions, values):
+            put(i, j, v)
     else:
-        count = int(size[2])
-        if len(body) - 1 != count:
-            raise InputError(f"{source}: size line promises {count} entries, found {len(body) - 1}")
-        for no, parts in body[1:]:
+        if len(lines) != count:
+            raise InputError(f"{source}: size line promises {count} entries, found {len(lines)}")
+        for no, parts in lines:
             if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
                 raise InputError(f"{source}: line {no}: expected 'row column value'")
             i, j = int(parts[0]) - 1, int(parts[1]) - 1
             if not (0 <= i < m and 0 <= j < n):
-                raise InputError(f"{source}: line {no}: position ({i + 1}, {j + 1}) is outside "
-                                 f"{m} x {n}")
-            entries[i][j] = value(parts[2], no, i, j)
-            if symmetry == "symmetric":
-                entries[j][i] = entries[i][j]
-    return Matrix(entries, ncols=n)
+                raise InputError(f"{source}: line {no}: position ({i + 1}, {j + 1}) is "
+                                 f"outside {m} x {n}")
+            put(i, j, value(parts[2], no, i, j))
+    return Matrix([flat[i * n:(i + 1) * n] for i in range(m)], ncols=n)
+
+
+def _matrix_market_integers(data, layout, symmetry, m, n, count) -> Matrix | None:
+    """The fast path of :func:`parse_matrix_market`: integer entries (and in-range
+    positions), no comments.  None sends the body to the line-by-line reader,
+    which handles decimals and names the line of any error."""
+    tokens = data.split() if "%" not in data else None
+    if layout == "array":
+        if symmetry != "general" or tokens is None or len(tokens) != m * n:
+            return None
+        values = integer_tokens(tokens)  # column-major: row i is every m-th value from i
+        return None if values is None else Matrix([values[i::m] for i in range(m)], ncols=n)
+    if tokens is None or len(tokens) != 3 * count or \
+            not set(map(len, map(str.split, data.split("\n")))) <= {0, 3}:  # three a line
+        return None
+    rows, cols = tokens[0::3], tokens[1::3]
+    ints = integer_tokens(tokens)
+    if ints is None or ints and ("+" in "".join(rows) or "+" in "".join(cols) or
+                                 not (0 < min(ints[0::3]) <= max(ints[0::3]) <= m and
+                                      0 < min(ints[1::3]) <= max(ints[1::3]) <= n)):
+        return None
+    flat = [0] * (m * n)
+    for i, j, v in zip(ints[0::3], ints[1::3], ints[2::3]):
+        flat[(i - 1) * n + j - 1] = v
+        if symmetry == "symmetric":
+            flat[(j - 1) * n + i - 1] = v
+    return Matrix([flat[i * n:(i + 1) * n] for i in range(m)], ncols=n)
 
 
 def read_matrix(spec: str) -> Matrix:

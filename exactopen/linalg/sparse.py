@@ -11,8 +11,7 @@ non-singular minor of its cover's size, the rank is settled with no kernel.
 
 from __future__ import annotations
 
-import networkx as nx
-from networkx.algorithms import bipartite
+from itertools import compress
 
 from .matrix import Matrix
 from .rank_evidence import rank_evidence
@@ -22,8 +21,9 @@ def nonzero_pattern(A: Matrix) -> dict[int, list[int]]:
     """Row -> columns of its non-zero entries (cached on the matrix)."""
     if "pattern" not in A._cache:  # the cache of derived facts, private to linalg
         rows = {}
-        for i, row in enumerate(A.to_flint().numer_denom()[0].tolist()):
-            cols = [j for j, x in enumerate(row) if x]
+        columns = range(A.ncols)
+        for i, row in enumerate(A.numerator_rows()):
+            cols = list(compress(columns, row))
             if cols:
                 rows[i] = cols
         A._cache["pattern"] = rows
@@ -42,6 +42,9 @@ def cover_certificate(A: Matrix, exact: bool = True):
     None when some block's rank is below its smallest cover (then a kernel is
     needed and :func:`~exactopen.linalg.rank_evidence.rank_evidence` applies).
     """
+    import networkx as nx  # here: dense matrices never need it
+    from networkx.algorithms import bipartite
+
     pattern = nonzero_pattern(A)
     graph = nx.Graph()
     graph.add_nodes_from(("r", i) for i in pattern)
@@ -51,7 +54,7 @@ def cover_certificate(A: Matrix, exact: bool = True):
         block = graph.subgraph(component).copy()  # a plain graph: fast matching
         left = {v for v in block if v[0] == "r"}
         matching = bipartite.hopcroft_karp_matching(block, top_nodes=left)
-        cover = bipartite.to_vertex_cover(block, matching, top_nodes=left)
+        cover = _koenig_cover(block, matching, left)
         rows = sorted(i for side, i in component if side == "r")
         cols = sorted(j for side, j in component if side == "c")
         sub = A.submatrix(rows, cols)
@@ -64,3 +67,22 @@ def cover_certificate(A: Matrix, exact: bool = True):
         cover_rows += [i for side, i in cover if side == "r"]
         cover_cols += [j for side, j in cover if side == "c"]
     return sorted(cover_rows), sorted(cover_cols), sorted(minor_rows), sorted(minor_cols)
+
+
+def _koenig_cover(graph, matching: dict, left: set) -> set:
+    """The minimum vertex cover of a bipartite graph given a maximum matching (König's
+    theorem): with Z the vertices reached from the unmatched left vertices by alternating
+    paths, the cover is the left vertices outside Z and the right vertices in Z (the set
+    ``networkx.bipartite.to_vertex_cover`` returns, found in one search)."""
+    reached = {v for v in left if v not in matching}
+    stack = list(reached)
+    while stack:
+        u = stack.pop()  # a left vertex: leave it by edges outside the matching
+        for w in graph[u]:
+            if w not in reached and matching.get(u) != w:
+                reached.add(w)
+                x = matching.get(w)  # a right vertex: leave it by its matched edge
+                if x is not None and x not in reached:
+                    reached.add(x)
+                    stack.append(x)
+    return (left - reached) | ((set(graph) - left) & reached)

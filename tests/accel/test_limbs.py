@@ -84,7 +84,7 @@ def _real_kernel(seed, m, n, r, size):
     ev = rank_evidence(A, transpose=False)
     free = [j for j in range(n) if j not in ev.cols]
     return [list(map(int, row)) for row in A.tolist()], list(ev.cols), free, \
-        [list(row) for row in ev.kernel_pivot_part], ev.kernel_denominator
+        [list(map(int, row)) for row in ev.kernel_pivot_part.tolist()], ev.kernel_denominator
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -196,6 +196,24 @@ def test_no_check_writes_without_the_checker(capsys, tmp_path):
     assert run(capsys, "verify", str(out))[0] == 0
 
 
+@pytest.mark.parametrize("argv", [["rank", "[[1, 2, 3], [2, 4, 6]]"],
+                                  ["certify", "[[1], [2], [0]]", "[[1, 1, 0]]"]])
+def test_kernels_are_proven_once(capsys, tmp_path, monkeypatch, argv):
+    """With the checker after generation, generation only projects kernel identities modulo
+    primes (the checker proves them); with --no-check generation proves them exactly."""
+    from exactopen.linalg import rank_evidence as evidence
+    seen, holds = [], evidence.kernel_identity_holds
+
+    def recording(Z, cols, part, d, exact=True):
+        seen.append(exact)
+        return holds(Z, cols, part, d, exact)
+    monkeypatch.setattr(evidence, "kernel_identity_holds", recording)
+    out = str(tmp_path / "c.json")
+    assert run(capsys, *argv, "-o", out)[0] == 0 and seen and not any(seen)
+    seen.clear()
+    assert run(capsys, *argv, "-o", out, "--no-check")[0] == 0 and all(seen)
+
+
 def test_quiet_prints_only_the_result(capsys, tmp_path):
     code, text, err = run(capsys, "rank", "1 2; 2 4", "-o", str(tmp_path / "c.json"), "-q")
     assert code == 0 and text.strip() == "rank = 1 (2 x 2 matrix)" and err == ""

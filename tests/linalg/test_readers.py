@@ -107,3 +107,40 @@ def test_integer_rows_fast_path_agrees_with_token_parsing():
         parse_text("1 x", "t")
     with pytest.raises(ResourceLimitError):
         parse_text("1 " + "9" * 5000, "t")
+
+
+def test_integer_fast_paths_agree_with_entry_by_entry_reading(tmp_path):
+    """Integer files take the fast paths; the same matrix with one decimal (or a comment,
+    for Matrix Market) is read entry by entry; both give the same matrix."""
+    import random
+    rng = random.Random(5)
+    rows = [[rng.randint(-10 ** 30, 10 ** 30) for _ in range(4)] for _ in range(3)]
+    A = read_matrix(_write(tmp_path, "a.json", str(rows)))
+    assert A.tolist() == rows
+    mixed = [list(r) for r in rows]
+    mixed[2][3] = "0.5"
+    assert read_matrix(_write(tmp_path, "m.json", str(mixed).replace("'", '"'))).tolist()[:2] == rows[:2]
+    column_major = "\n".join(str(rows[i][j]) for j in range(4) for i in range(3))
+    for comment in ("", "% a comment\n"):
+        text = f"%%MatrixMarket matrix array integer general\n3 4\n{comment}{column_major}\n"
+        assert read_matrix(_write(tmp_path, "a.mtx", text)).tolist() == rows
+        entries = "".join(f"{i + 1} {j + 1} {rows[i][j]}\n" for i in range(3) for j in range(4))
+        text = f"%%MatrixMarket matrix coordinate integer general\n3 4 12\n{comment}{entries}"
+        assert read_matrix(_write(tmp_path, "c.mtx", text)).tolist() == rows
+    for bad, where in (("1 +1 2\n2 2 2\n", "line 3: expected 'row column value'"),
+                       ("1 1\n2 2 2 2\n", "line 3: expected 'row column value'")):
+        path = _write(tmp_path, "bad.mtx", "%%MatrixMarket matrix coordinate integer general\n"
+                                           f"3 3 2\n{bad}")
+        with pytest.raises(InputError, match=where):
+            read_matrix(path)
+
+
+def test_json_integers_at_the_length_cap(tmp_path):
+    from exactopen.checker.spec import long_integers
+    from exactopen.linalg.numbers import MAX_NUMBER_CHARS
+    edge = "-" + "9" * (MAX_NUMBER_CHARS - 1)
+    with long_integers():  # as on the command line: the integer is parsed, then refused by length
+        assert read_matrix(_write(tmp_path, "ok.json", f"[[1, {edge}]]"))[0, 1] == int(edge)
+        with pytest.raises(ResourceLimitError, match="row 1, column 2: a number of 4001"):
+            read_matrix(_write(tmp_path, "long.json", f"[[1, -{edge[1:]}9]]"))
+    assert read_matrix(_write(tmp_path, "s.json", '{"shape": [2, 0], "rows": [[], []]}')).shape == (2, 0)

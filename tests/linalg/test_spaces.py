@@ -1,6 +1,7 @@
 """Both engines agree, and the subspace operations satisfy their definitions."""
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -74,3 +75,16 @@ def test_edge_table_covers_the_required_cases():
     names = set(EDGE_CASES)
     assert {"0x3", "3x0", "1x1", "zero 3x4", "identity 4", "full rank 3x3", "rank 1",
             "huge entries", "rational"} <= names
+
+
+def test_a_matrix_and_its_transpose_share_their_rank_evidence(monkeypatch):
+    from exactopen.linalg import rank_evidence as evidence
+    calls, compute = [], evidence._evidence_for_integer_matrix
+    monkeypatch.setattr(evidence, "_evidence_for_integer_matrix",
+                        lambda Z, p: calls.append(p) or compute(Z, p))
+    A = Matrix([[1, 2, 3], [2, 4, 6]])
+    assert A.T.T is A
+    ev = evidence.rank_evidence(A)  # the smaller kernel: that of A^T
+    assert ev.transposed and evidence.rank_evidence(A.T, transpose=False) == replace(ev, transposed=False)
+    assert (null_space(A.T).ncols, column_space(A).ncols, rank(A.T)) == (1, 1, 1)
+    assert len(calls) == 1  # one elimination for A, A.T and everything built on them

@@ -46,3 +46,21 @@ def test_rank_below_cover_falls_back_to_a_kernel():
     r, cert = rank_certificate(B)
     assert r == 2 and cert["steps"][0]["rule"] == "rank"
     assert check_text(dumps(cert)) == (0, "VERIFIED")
+
+
+def test_koenig_cover_is_networkx_cover():
+    import networkx as nx
+    from networkx.algorithms import bipartite
+
+    from exactopen.linalg.sparse import _koenig_cover
+    rng = random.Random(8)
+    for _ in range(60):
+        graph = nx.Graph()
+        graph.add_edges_from((("r", i), ("c", j)) for i in range(rng.randint(1, 9))
+                             for j in range(rng.randint(1, 9)) if rng.random() < 0.3)
+        for component in nx.connected_components(graph):
+            block = graph.subgraph(component).copy()
+            left = {v for v in block if v[0] == "r"}
+            matching = bipartite.hopcroft_karp_matching(block, top_nodes=left)
+            assert _koenig_cover(block, matching, left) == \
+                bipartite.to_vertex_cover(block, matching, top_nodes=left)
