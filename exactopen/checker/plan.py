@@ -13,9 +13,10 @@ the rules do:
 * decoding: one unit per entry of a dense matrix, plus ``digits^2 / 6000``
   per number (Python's conversion of long digit strings is quadratic);
 * an integer product m x k by k x n with entries of ``wa`` and ``wb`` words
-  (64 bits): ``3 m k + m k n wa (wa + wb) / 3`` (packed rows: one big-integer
-  multiply-add per entry of the left factor, by a row of n slots of about
-  ``wa + wb`` words);
+  (64 bits): ``3 z + z n mulw(wa, wa + wb) / 3`` with ``z`` the non-zeros of the
+  left factor (packed rows: one big-integer multiply-add per non-zero, by a row
+  of n slots of about ``wa + wb`` words; ``mulw(a, b) = max * min^0.585``, as
+  Python multiplies long integers by Karatsuba's method);
 * a determinant modulo p of an s x s block: ``2 s^3``; Bareiss (``s^5 w^2``)
   only for s <= :data:`~.spec.MAX_BAREISS`;
 * network rules: 200 per rational operation of :mod:`.landscape`, counted there.
@@ -27,12 +28,22 @@ from .jsonload import shape
 from .spec import MAX_BAREISS, MAX_CELLS
 
 
-def mul(m, k, n, wa, wb):
-    return 3 * m * k + m * k * n * wa * (wa + wb) // 3
+def mulw(a, b):
+    """Word operations to multiply an a-word by a b-word integer: ``max * min^0.585``
+    (Python splits the longer one into pieces of the shorter one's size, and multiplies
+    those by Karatsuba's method)."""
+    return round(max(a, b) * min(a, b) ** 0.585)
+
+
+def mul(m, k, n, wa, wb, density=1.0):
+    """An integer product m x k by k x n: a Python step per non-zero of the left factor, each
+    a multiply-add by a packed row of n slots of ``wa + wb`` words."""
+    nonzero = max(1, round(m * k * density))
+    return 3 * nonzero + nonzero * n * mulw(wa, wa + wb) // 3
 
 
 class Plan:
-    """Shapes ``(m, n, words)`` of named matrices (lists of them for products), stated ranks."""
+    """``(m, n, words, density)`` of named matrices (lists of them for products), stated ranks."""
 
     def __init__(self, budget):
         self.info, self.ranks, self.points, self.cells = {}, {}, set(), 0
@@ -46,7 +57,8 @@ class Plan:
                               f"budget of {self.budget} (raise it with --budget)")
 
     def define(self, name, info, where="claim"):
-        """Name a matrix ``(m, n, words)``, or a product (a list of factors: no entries held)."""
+        """Name a matrix ``(m, n, words, density)``, or a product (a list of factors: no
+        entries held)."""
         self.info[name] = info
         if not isinstance(info, list):
             self.cells += info[0] * info[1]
@@ -60,25 +72,28 @@ class Plan:
         if info is None:
             raise Malformed(f"unknown matrix {name!r}")
         if isinstance(info, list):
-            return info[0][0], info[-1][1], sum(w for _, _, w in info)
+            return info[0][0], info[-1][1], sum(f[2] for f in info), 1.0
         return info
 
     def evaluate(self, name, where, rows=None, cols=None):
         """Charge the evaluation of a named matrix (a product: in the cheapest order)."""
         info = self.info.get(name)
         if not isinstance(info, list):
-            return self.of(name)
-        dims = [rows or info[0][0]] + [n for _, n, _ in info[:-1]] + [cols or info[-1][1]]
-        wide, words = max(w for _, _, w in info), sum(w for _, _, w in info)
-        scalar = chain_order(dims)[0, len(info) - 1][0]
-        self.charge(3 * sum(a * b for a, b in zip(dims, dims[1:])) + scalar * wide * words // 3,
-                    where)
+            return self.of(name)[:3]
+        dims = [rows or info[0][0]] + [f[1] for f in info[:-1]] + [cols or info[-1][1]]
+        wide, words = max(f[2] for f in info), sum(f[2] for f in info)
+        if len(info) == 2:  # the usual case, with the left factor's non-zeros
+            cost = mul(dims[0], dims[1], dims[2], info[0][2], info[1][2], info[0][3])
+        else:
+            cost = 3 * sum(a * b for a, b in zip(dims, dims[1:])) + \
+                chain_order(dims)[0, len(info) - 1][0] * mulw(wide, words) // 3
+        self.charge(cost, where)
         if rows is None and cols is None:
             self.define(name, self.of(name), where)
         return dims[0], dims[-1], words
 
     def matrix_field(self, obj, where):
-        """``(m, n, words)`` of a matrix field, charging its decoding.
+        """``(m, n, words, density)`` of a matrix field, charging its decoding.
 
         A row's words are those of its longest numerator plus every denominator
         in it: the row scaled to integers carries their least common multiple.
@@ -87,13 +102,13 @@ class Plan:
             raise Malformed(f"{where}: expected a matrix")
         m, n = shape(obj["shape"], where)
         if isinstance(obj.get("rows"), list):
-            rows, cost = obj["rows"], m * n
+            rows, cost, density = obj["rows"], m * n, 1.0
         elif isinstance(obj.get("nonzeros"), list):
             by_row, cost = {}, m * n // 30
             for e in obj["nonzeros"]:
                 if isinstance(e, list) and len(e) == 3 and type(e[0]) is int:
                     by_row.setdefault(e[0], []).append(e[2])
-            rows = list(by_row.values())
+            rows, density = list(by_row.values()), len(obj["nonzeros"]) / max(1, m * n)
         else:
             raise Malformed(f"{where}: expected rows or nonzeros as a list")
         digits = 1
@@ -104,14 +119,14 @@ class Plan:
                 digits = max(digits, max(map(len, texts), default=0) +
                              sum(len(x) - x.find("/") for x in texts if "/" in x))
         self.charge(cost, where)
-        return m, n, 1 + digits // 19
+        return m, n, 1 + digits // 19, density
 
 
 def minor_cost(plan, step, s, words, where):
     """A non-singular s x s block: by residue (and Bareiss only when small) or by inverse."""
-    if "inverse" in step:
+    if "inverse" in step:  # the block is reduced modulo p, then multiplied by the inverse
         plan.matrix_field(step["inverse"], where)
-        return mul(s, s, s, words, 1)
+        return s * s * words + mul(s, s, s, 1, 1)
     if step.get("det_residue") == "0" and s > MAX_BAREISS:
         raise ResourceCap(f"{where}: an exact determinant of a {s} x {s} minor (residue 0) "
                           f"exceeds the cap of {MAX_BAREISS}; give a non-zero residue or an inverse")

@@ -515,7 +515,7 @@ def cost_product(plan, step, where):
 def cost_sum(plan, step, where):
     (m, n, wa), (_, _, wb) = (plan.evaluate(n, where) for n in _names(step, "terms", 2))
     plan.charge(m * n * (wa + wb), where)
-    plan.define("+".join(step["terms"]), (m, n, max(wa, wb) + 1), where)
+    plan.define("+".join(step["terms"]), (m, n, max(wa, wb) + 1, 1.0), where)
 
 
 def cost_minor(plan, step, where):
@@ -539,7 +539,7 @@ def cost_core(plan, step, where):
     (m, k, wa), (_, n, wb) = plan.evaluate(a, where), plan.evaluate(b, where)
     ra, rb = plan.ranks.get(a, min(m, k)), plan.ranks.get(b, min(k, n))
     plan.charge(ra * k + k * rb + mul(ra, k, rb, wa, wb), where)
-    plan.define(f"core({_operand_name(a)}*{_operand_name(b)})", (ra, rb, wa + wb), where)
+    plan.define(f"core({_operand_name(a)}*{_operand_name(b)})", (ra, rb, wa + wb, 1.0), where)
 
 
 def cost_scan(plan, step, where):
@@ -557,7 +557,7 @@ def _network_cost(ops):
         d, samples, bits = plan.network
         for key in ("lower", "gap_lower", "inverse"):
             if key in step:
-                size, _, words = plan.matrix_field(step[key], where)
+                size, _, words, _ = plan.matrix_field(step[key], where)
                 diagonal = step.get(key.replace("lower", "diagonal")) if "lower" in key else None
                 if isinstance(diagonal, list):      # L D L^T: by the non-zeros of L's columns
                     words += max((len(x) for x in diagonal if isinstance(x, str)), default=0) // 19

@@ -122,7 +122,7 @@ def _load_claim(env, plan, kind, claim, data):
     else:
         _load_network(env, plan, source, claim["network"])
     for name, mat in env.matrices.items():
-        plan.define(name, (mat.m, mat.n, _words(mat)))
+        plan.define(name, (mat.m, mat.n, _words(mat), 1.0))
     return conclusion
 
 
