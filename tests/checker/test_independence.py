@@ -58,7 +58,7 @@ def test_checker_primes_are_prime():
 
 
 #: The checker's size in lines, docstrings included (stated in docs/trust.md).
-CAP = 2200
+CAP = 2250
 
 
 def test_checker_is_small():

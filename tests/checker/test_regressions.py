@@ -1,11 +1,9 @@
-"""Defects found by the adversarial corpus and the mutation tests, still open.
+"""Defects found by the adversarial corpus and the mutation tests, fixed; kept as regressions.
 
-Every test here fails on the checker as it stands and passes once the defect is
-fixed (docs/certificate-format.md section 6: exit 1 NOT VERIFIED, 2 malformed,
-3 resource cap or work budget; a crash is never an answer).  The corpus cases
-live in malformed/pending/ (written by malformed/make_corpus.py); once a case
-passes, move its file up into malformed/ and set ``pending`` false in
-make_corpus.py.
+Each test here failed on the checker before its fix (docs/certificate-format.md
+section 6: exit 1 NOT VERIFIED, 2 malformed, 3 resource cap or work budget; a
+crash is never an answer).  New cases that still fail go to malformed/pending/
+(written by malformed/make_corpus.py with ``pending=True``) until they pass.
 
 1. Type confusion crashes the checker (a TypeError caught as "the certificate
    could not be checked", exit 1) instead of exit 2: ``kind``, a step's
