@@ -5,6 +5,10 @@ exception root; exact linear algebra; the mathematics (openness, networks);
 certificate building; reports; the command line.  A package may import its
 own modules and any lower layer, never a layer above it or beside it.  Every
 import counts, function-local ones included.
+
+The package face ``exactopen`` (its ``__init__``) offers ``Matrix`` from the
+linear algebra and nothing higher; below it, modules take only its
+``__version__``, and importing it loads nothing else.
 """
 
 import ast
@@ -23,22 +27,29 @@ def _module(path):
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path):
-    """Absolute names of the exactopen modules a file imports."""
+def _from_imports(path):
+    """``(module, names)`` of each ``from module import names`` of a file, made absolute."""
     package = _module(path) if path.name == "__init__.py" else _module(path).rsplit(".", 1)[0]
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            yield from (a.name for a in node.names if a.name.startswith("exactopen"))
-        elif isinstance(node, ast.ImportFrom):
+        if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
                 base = base[:len(base) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            if target.startswith("exactopen"):
-                names = [f"{target}.{a.name}" for a in node.names]
-                yield from (n if _exists(n) else target for n in names)
+            yield target, [a.name for a in node.names]
+
+
+def _imports(path):
+    """Absolute names of the exactopen modules a file imports."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.startswith("exactopen"))
+    for target, names in _from_imports(path):
+        if target.startswith("exactopen"):
+            names = [f"{target}.{name}" for name in names]
+            yield from (n if _exists(n) else target for n in names)
 
 
 def _exists(name):
@@ -81,10 +92,27 @@ def test_imports_point_down_the_layers():
     for a, b in _graph().edges:
         if b == "exactopen" or a.split(".")[:2] == b.split(".")[:2]:
             continue  # the package face (its version), or inside one package
+        if a == "exactopen" and _layer(b) == LAYERS["linalg"]:
+            continue  # the face offers the matrix type
         la, lb = _layer(a), _layer(b)
         if la is None or lb is None or lb >= la:
             wrong.append(f"{a} -> {b}")
     assert not wrong, wrong
+
+
+def test_the_package_face_offers_linear_algebra_only_and_is_cheap():
+    import subprocess
+    import sys
+
+    assert {b for a, b in _graph().edges if a == "exactopen"} == {"exactopen.linalg.matrix"}
+    taken = {name for path in ROOT.rglob("*.py") if path != ROOT / "__init__.py"
+             for target, names in _from_imports(path) if target == "exactopen" for name in names}
+    assert taken == {"__version__"}, taken
+    code = ("import sys, exactopen; print(sorted(m for m in sys.modules if m.startswith("
+            "('exactopen.', 'flint', 'numpy', 'sympy'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT.parent, check=True).stdout.strip()
+    assert loaded == "[]", loaded
 
 
 def test_the_checker_and_the_accelerator_import_nothing_of_exactopen():

@@ -17,7 +17,7 @@ def test_python_api_page():
 
 
 @pytest.mark.parametrize("module", [
-    "exactopen.linalg.numbers", "exactopen.linalg.matrix", "exactopen.linalg.engines",
+    "exactopen.linalg.numbers", "exactopen.linalg.matrix", "exactopen.linalg.convert", "exactopen.linalg.engines",
     "exactopen.linalg.spaces", "exactopen.linalg.rank_evidence", "exactopen.openness.theorem2",
     "exactopen.openness.lift", "exactopen.networks.quadratic", "exactopen.certify.rank",
     "exactopen.checker", "exactopen.report.text", "exactopen.report.proof",

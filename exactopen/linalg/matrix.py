@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from itertools import chain, compress
+import operator
 from math import gcd, lcm
 from typing import Iterable, Sequence
 
@@ -25,6 +26,7 @@ import flint
 
 from ..checker.spec import MAX_DIM, MAX_ENTRIES
 from ..errors import InputError, NotApplicable, ResourceLimitError
+from .convert import foreign_matrix, is_foreign_matrix
 from .numbers import parse_rational
 
 
@@ -50,24 +52,43 @@ class Matrix:
 
     Parameters
     ----------
-    rows : sequence of sequences
-        Entries as accepted by :func:`exactopen.numbers.parse_rational`.
+    rows : sequence of sequences, or a NumPy, SymPy or FLINT matrix
+        Entries as accepted by :func:`exactopen.linalg.numbers.parse_rational`;
+        a 2-D NumPy array, a SymPy matrix, an ``fmpz_mat`` or ``fmpq_mat``, or
+        another Matrix (see :mod:`exactopen.linalg.convert`).
     ncols : int, optional
         Number of columns; needed only when ``rows`` is empty (0 x n).
     exact_floats : bool
-        Accept Python floats at their exact binary value.
+        Accept binary floats (Python, NumPy, SymPy) at their exact binary value.
 
     Raises
     ------
     InputError
-        Ragged rows, non-numbers, refused floats.
+        Ragged rows, non-numbers, refused floats, SymPy expressions that are
+        not rational numbers, arrays that are not 2-D.
+
+    Like SymPy's matrices, ``A * B`` is the matrix product (as ``A @ B``),
+    ``2 * A`` a scalar multiple, ``A ** k`` a power; :meth:`rank`,
+    :meth:`nullspace` and :meth:`columnspace` answer as SymPy's methods do
+    (bases as lists of columns).
     """
 
     __slots__ = ("_q", "_cache")
+    __array_ufunc__ = None  # NumPy defers: ndarray @ A, 2 * A and ndarray * A come here
 
     def __init__(self, rows: Sequence[Sequence] = (), ncols: int | None = None, *,
                  exact_floats: bool = False):
-        rows = [r if type(r) is list else list(r) for r in rows]
+        if type(rows) is not list:
+            rows, ncols = self._foreign(rows, ncols, exact_floats)
+            if rows is None:
+                return
+        try:
+            rows = [r if type(r) is list else list(r) for r in rows]
+        except TypeError:
+            bad = next(r for r in rows if not hasattr(r, "__iter__"))
+            raise InputError(f"row 1 is {bad!r}, not a list of entries: a Matrix is built from a "
+                             "list of rows ([[1, 2, 3]] for one row), a 2-D NumPy array, or a "
+                             "SymPy or FLINT matrix") from None
         m = len(rows)
         n = len(rows[0]) if rows else (ncols or 0)
         if ncols is not None and rows and ncols != n:
@@ -92,6 +113,33 @@ class Matrix:
                                              where=f"row {k // n + 1}, column {k % n + 1}"))
                         for k, v in enumerate(flat)]
             self._q = flint.fmpq_mat(m, n, flat)
+
+    def _foreign(self, obj, ncols, exact_floats):
+        """Rows and column count of a NumPy, SymPy or FLINT matrix (see
+        :mod:`~exactopen.linalg.convert`); ``(None, None)`` once a FLINT matrix or another
+        Matrix has been taken over whole."""
+        if isinstance(obj, Matrix):
+            found = obj._q
+        elif isinstance(obj, (str, bytes)):
+            raise InputError("a Matrix is built from rows, not from text; read text with "
+                             "exactopen.linalg.readers.read_matrix (a path or '1 2; 3 4')")
+        else:
+            found = foreign_matrix(obj, exact_floats)
+        if found is None:
+            if not hasattr(obj, "__iter__"):
+                raise InputError(f"a Matrix is built from a list of rows, a 2-D NumPy array, or "
+                                 f"a SymPy or FLINT matrix, not from {obj!r} (type "
+                                 f"{type(obj).__name__})")
+            return obj, ncols
+        if isinstance(found, flint.fmpq_mat):
+            rows, n = None, found.ncols()
+            check_size(found.nrows(), n)
+            self._q, self._cache = found, {}
+        else:
+            rows, n = found
+        if ncols is not None and ncols != n:
+            raise InputError(f"the matrix has {n} columns, expected {ncols}")
+        return rows, n
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -173,6 +221,35 @@ class Matrix:
         """A fresh ``fmpq_mat`` copy (mutating it does not touch this matrix)."""
         return flint.fmpq_mat(self._q)
 
+    def to_sympy(self):
+        """The same matrix as a SymPy ``Matrix`` of ``Integer`` and ``Rational`` entries."""
+        import sympy
+
+        m, n = self.shape
+        return sympy.Matrix(m, n, [sympy.Rational(int(x.p), int(x.q)) for x in self._q.entries()])
+
+    def to_numpy(self):
+        """The matrix as a NumPy integer array: ``int64`` when every entry fits, else an
+        object array of Python ints.
+
+        Raises
+        ------
+        InputError
+            If an entry is not an integer: NumPy has no exact rationals (use
+            :meth:`to_sympy`, :meth:`entry_strings` or :meth:`tolist`).
+        """
+        import numpy as np
+
+        if self.nrows * self.ncols and self._q.numer_denom()[1] != 1:
+            i, j = next((i, j) for i, row in enumerate(self._q.tolist())
+                        for j, x in enumerate(row) if x.q != 1)
+            raise InputError(f"row {i + 1}, column {j + 1}: {self._q[i, j]} is not an integer, "
+                             "and NumPy has no exact rationals; use to_sympy(), entry_strings() "
+                             "or tolist() (Fractions)")
+        rows = self.numerator_rows() if self.nrows * self.ncols else [[]] * self.nrows
+        fits = all(-2 ** 63 <= x < 2 ** 63 for row in rows for x in row)
+        return np.array(rows, dtype=np.int64 if fits else object).reshape(self.shape)
+
     def inv(self) -> "Matrix":
         """The inverse of a square non-singular matrix.
 
@@ -249,6 +326,10 @@ class Matrix:
         return self._cache["transpose"]
 
     def __matmul__(self, other: "Matrix") -> "Matrix":
+        if not isinstance(other, Matrix):
+            other = _operand(other)
+            if other is None:
+                return NotImplemented
         if self.ncols != other.nrows:
             raise InputError(f"cannot multiply a {self.nrows} x {self.ncols} matrix "
                              f"by a {other.nrows} x {other.ncols} matrix")
@@ -258,22 +339,129 @@ class Matrix:
         product = flint.fmpq_mat(a * b)  # integer products are much faster in FLINT
         return Matrix._wrap(product if da * db == 1 else product / (da * db))
 
+    def __rmatmul__(self, other) -> "Matrix":
+        other = _operand(other)
+        return NotImplemented if other is None else other @ self
+
+    def __mul__(self, other) -> "Matrix":
+        """``A * B`` is the matrix product (as in SymPy); ``A * c`` a scalar multiple."""
+        if isinstance(other, (str, bytes)):
+            return NotImplemented
+        matrix = _operand(other)
+        if matrix is not None:
+            return self @ matrix
+        return self.scale(other)
+
+    def __rmul__(self, other) -> "Matrix":
+        if isinstance(other, (str, bytes)):
+            return NotImplemented
+        matrix = _operand(other)
+        return matrix @ self if matrix is not None else self.scale(other)
+
+    def __pow__(self, k) -> "Matrix":
+        """``A ** k`` for a square matrix and an integer k (k = 0: the identity; k < 0: powers
+        of the inverse, NotApplicable when A is singular)."""
+        try:
+            k = operator.index(k)
+        except TypeError:
+            return NotImplemented
+        if self.nrows != self.ncols:
+            raise InputError(f"only a square matrix has powers; this one is "
+                             f"{self.nrows} x {self.ncols}")
+        if k < 0:
+            return self.inv() ** -k
+        if k == 0 or not self.nrows:
+            return Matrix.identity(self.nrows)
+        return Matrix._wrap(self._q ** k)
+
+    # -- SymPy's names: rank, nullspace, columnspace ----------------------------
+    def _echelon(self) -> tuple[flint.fmpz_mat, int, list[int]]:
+        """The reduced row echelon form ``R / d`` of the integer rows, ``d``, and its pivots."""
+        R, d, r = self.integer_rows().rref()
+        pivots, j = [], 0
+        for i in range(r):
+            while R[i, j] == 0:
+                j += 1
+            pivots.append(j)
+        return R, int(d), pivots
+
+    def rank(self) -> int:
+        """The rank over Q (FLINT), as :func:`exactopen.linalg.rank` computes it.
+
+        >>> Matrix([[1, 2], [2, 4]]).rank()
+        1
+        """
+        return self.integer_rows().rank() if self.nrows * self.ncols else 0
+
+    def nullspace(self) -> list["Matrix"]:
+        """A basis of ``N(A) = {x : A x = 0}`` as a list of n x 1 matrices, as SymPy returns it:
+        one vector per free column, scaled to primitive integers (SymPy's own have a 1 in the
+        free position); the columns of :func:`exactopen.linalg.null_space` in one list.
+
+        >>> [v.T.tolist() for v in Matrix([[2, 1, 0]]).nullspace()]
+        [[[Fraction(-1, 1), Fraction(2, 1), Fraction(0, 1)]], [[Fraction(0, 1), Fraction(0, 1), Fraction(1, 1)]]]
+        """
+        n = self.ncols
+        if not self.nrows * n:
+            return [Matrix.identity(n).submatrix(range(n), [j]) for j in range(n)]
+        R, d, pivots = self._echelon()
+        basis = []
+        for f in sorted(set(range(n)) - set(pivots)):
+            v = [0] * n
+            v[f] = d
+            for i, p in enumerate(pivots):
+                v[p] = -int(R[i, f])
+            v = _primitive_ints([-x for x in v] if d < 0 else v, keep_sign=True)
+            basis.append(Matrix([[x] for x in v], ncols=1))
+        return basis
+
+    def columnspace(self) -> list["Matrix"]:
+        """A basis of the column space ``C(A)``: the pivot columns of ``A``, each scaled to
+        primitive integers, as a list of m x 1 matrices (SymPy's order; its columns are not
+        rescaled); the columns of :func:`exactopen.linalg.column_space` in one list.
+
+        >>> [v.T.tolist() for v in Matrix([[2, 4], ["1/2", 1]]).columnspace()]
+        [[[Fraction(4, 1), Fraction(1, 1)]]]
+        """
+        if not self.nrows * self.ncols:
+            return []
+        columns = primitive_columns(self.submatrix(range(self.nrows), self._echelon()[2]))
+        return [columns.submatrix(range(self.nrows), [j]) for j in range(columns.ncols)]
+
     def _same_shape(self, other: "Matrix", op: str) -> None:
         if self.shape != other.shape:
             raise InputError(f"cannot {op} matrices of shapes {self.shape} and {other.shape}")
 
     def __add__(self, other: "Matrix") -> "Matrix":
+        other = other if isinstance(other, Matrix) else _operand(other)
+        if other is None:
+            return NotImplemented
         self._same_shape(other, "add")
         return Matrix._wrap(self._q + other._q) if self.nrows * self.ncols else self
 
+    __radd__ = __add__
+
     def __sub__(self, other: "Matrix") -> "Matrix":
+        other = other if isinstance(other, Matrix) else _operand(other)
+        if other is None:
+            return NotImplemented
         self._same_shape(other, "subtract")
         return Matrix._wrap(self._q - other._q) if self.nrows * self.ncols else self
+
+    def __rsub__(self, other) -> "Matrix":
+        other = _operand(other)
+        return NotImplemented if other is None else other - self
 
     def __neg__(self) -> "Matrix":
         return Matrix._wrap(-self._q) if self.nrows * self.ncols else self
 
     def scale(self, c) -> "Matrix":
+        """``c A`` for a rational ``c`` (an int, Fraction, string, or exact NumPy, SymPy or
+        FLINT number)."""
+        if isinstance(c, float):
+            raise InputError(f"cannot scale by {c!r}, a binary float; exactopen computes exactly "
+                             f"and will not guess what it stands for: use an integer, a Fraction "
+                             f"(Fraction({c!r}) is its exact binary value) or a string like '0.5'")
         c = parse_rational(c)
         if not self.nrows * self.ncols:
             return self
@@ -295,6 +483,15 @@ class Matrix:
 
     def __repr__(self) -> str:
         return f"Matrix({[[str(x) for x in r] for r in self.tolist()]}, ncols={self.ncols})"
+
+
+def _operand(other) -> Matrix | None:
+    """A Matrix, or a NumPy, SymPy or FLINT matrix taken exactly, as an operand; None otherwise
+    (scalars, and anything else the operators decline)."""
+    if isinstance(other, Matrix):
+        return other
+    return Matrix(other) if is_foreign_matrix(other) else None
+    return None
 
 
 def primitive_columns(M: "Matrix") -> "Matrix":

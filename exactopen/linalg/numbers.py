@@ -48,9 +48,11 @@ def parse_rational(value, *, exact_floats: bool = False, where: str = "") -> Fra
 
     Parameters
     ----------
-    value : int, Fraction, Decimal, str or float
+    value : int, Fraction, Decimal, str, float, or a NumPy, SymPy or FLINT number
         Strings may be integers (``"-7"``), fractions (``"22/7"``) or decimal
-        literals with an optional exponent (``"1.5e-3"``).
+        literals with an optional exponent (``"1.5e-3"``).  NumPy integers,
+        SymPy ``Integer`` and ``Rational``, FLINT ``fmpz`` and ``fmpq`` are
+        exact; NumPy and SymPy floats follow the rule for ``float``.
     exact_floats : bool
         Accept a ``float`` and use its exact binary value.
     where : str
@@ -59,7 +61,8 @@ def parse_rational(value, *, exact_floats: bool = False, where: str = "") -> Fra
     Raises
     ------
     InputError
-        For non-numbers, NaN or infinities, zero denominators, refused floats.
+        For non-numbers, NaN or infinities, zero denominators, refused floats,
+        SymPy expressions that are not rational numbers (``sqrt(2)``, symbols).
     ResourceLimitError
         For numbers longer than :data:`MAX_NUMBER_CHARS` characters.
     """
@@ -84,7 +87,53 @@ def parse_rational(value, *, exact_floats: bool = False, where: str = "") -> Fra
         return Fraction(value)
     if isinstance(value, str):
         return _parse_text(value.strip(), prefix)
+    foreign = _foreign_number(value, exact_floats, prefix)
+    if foreign is not None:
+        return foreign
     raise InputError(f"{prefix}{value!r} (a {type(value).__name__}) is not a number")
+
+
+def _foreign_number(value, exact_floats: bool, prefix: str) -> Fraction | None:
+    """A NumPy, SymPy or FLINT number as a Fraction, or None for anything else.
+
+    Recognised by the module of its type, so that nothing is imported here.
+    """
+    package = (type(value).__module__ or "").split(".", 1)[0]
+    if package == "numpy":
+        kind = getattr(getattr(value, "dtype", None), "kind", None)
+        if kind in ("i", "u"):
+            return Fraction(int(value))
+        if kind == "b":
+            raise InputError(f"{prefix}{value!r} is a boolean, not a number")
+        if kind == "f":
+            if not math.isfinite(value):
+                raise InputError(f"{prefix}{value} is not a finite number")
+            if not exact_floats:
+                raise InputError(f"{prefix}{value} (a NumPy {value.dtype}) {FLOAT_REFUSED}")
+            return Fraction(*value.as_integer_ratio())  # exact, long double included
+        return None
+    if package == "sympy":
+        if getattr(value, "is_Rational", False):  # Integer and Rational
+            return Fraction(int(value.p), int(value.q))
+        if getattr(value, "is_Float", False):
+            if not value.is_finite:
+                raise InputError(f"{prefix}{value} is not a finite number")
+            if not exact_floats:
+                raise InputError(f"{prefix}{value} (a SymPy Float) {FLOAT_REFUSED}")
+            from sympy import Rational
+            exact = Rational(value)
+            return Fraction(int(exact.p), int(exact.q))
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+        raise InputError(f"{prefix}{shown} is a SymPy {type(value).__name__}, not a rational "
+                         "number; exactopen takes SymPy's Integer and Rational (simplify or "
+                         "evaluate the expression to one first)")
+    if package == "flint":
+        name = type(value).__name__
+        if name == "fmpz":
+            return Fraction(int(value))
+        if name == "fmpq":
+            return Fraction(int(value.p), int(value.q))
+    return None
 
 
 #: Integers whose text fits in :data:`MAX_NUMBER_CHARS` characters lie strictly between these.
