@@ -6,13 +6,16 @@ Formats (chosen by extension, else by the first characters):
   for shapes such as 0 x n.  Entries are integers, strings ``"p/q"`` or
   decimal literals; JSON numbers with a point or exponent are read as exact
   decimals, never through a float.
-* Text (``.txt`` or anything else): one row per line, entries separated by
-  white space (or commas), ``#`` starts a comment.
+* Text (``.txt`` or anything else): one row per line (or rows separated by
+  ``;``), entries separated by white space (or commas), ``#`` starts a comment.
 * Matrix Market (``.mtx``): ``array`` or ``coordinate``, ``integer`` or
   ``real`` fields, ``general`` or ``symmetric``; real entries are exact decimals.
 
-Inline: an argument that is not a file and starts with ``[`` is JSON;
-one containing ``;`` is text rows separated by ``;`` (``"1 2; 3 4"``).
+Files are UTF-8, with or without a byte-order mark.  Inline: an argument
+that is not a file and starts with ``[`` or ``{`` is JSON; one containing
+``;``, or made of numbers alone, is text (``"1 2; 3 4"``, one row
+``"1 2 3"``, a scalar ``"5"``).  :func:`parse_matrix_text` reads text whose
+format is told by its first characters alone (standard input).
 
 Every error is an :class:`~exactopen.errors.InputError` whose message names
 the source, and the row and column where it can.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from ..checker.spec import MAX_DIM, MAX_ENTRIES, MAX_FILE_BYTES
 from ..errors import InputError, ResourceLimitError
@@ -105,12 +109,16 @@ def matrix_from_json_value(data, source: str) -> Matrix:
     return _matrix_from_rows(data, source)
 
 
-def parse_text(text: str, source: str, separator: str = "\n") -> Matrix:
+def parse_text(text: str, source: str) -> Matrix:
+    """Rows separated by new lines or ``;``, entries by white space or commas; ``#`` comments."""
     rows = []
-    for line_no, line in enumerate(text.split(separator), start=1):
-        line = line.split("#", 1)[0].replace(",", " ").strip()
-        if line:
-            rows.append((line_no, line.split()))
+    semicolons = ";" in text
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        line = line.split("#", 1)[0].replace(",", " ")
+        for part in line.split(";") if semicolons else (line,):
+            tokens = part.split()
+            if tokens:
+                rows.append((line_no, tokens))
     if not rows:
         raise InputError(f"{source}: no rows found (an empty matrix needs JSON with a shape)")
     n = len(rows[0][1])
@@ -222,34 +230,53 @@ def _matrix_market_integers(data, layout, symmetry, m, n, count) -> Matrix | Non
     return Matrix([flat[i * n:(i + 1) * n] for i in range(m)], ncols=n)
 
 
+#: Inline text made of numbers alone: one row (``1 2 3``) or a scalar (``5``).
+_NUMBERS = re.compile(r"[\s,]*[-+.\d][-+./\deE\s,]*")
+
+
+def parse_matrix_text(text: str, source: str, name: str = "") -> Matrix:
+    """A matrix from text in any of the formats, told by ``name``'s extension (``.mtx``,
+    ``.json``) or else by the first characters: ``%%MatrixMarket``, ``[`` or ``{`` (JSON),
+    anything else text rows."""
+    lower = name.lower()
+    head = text.lstrip()[:14].lower()
+    if lower.endswith(".mtx") or head.startswith("%%matrixmarket"):
+        return parse_matrix_market(text, source)
+    if lower.endswith(".json") or head[:1] in ("[", "{"):
+        return parse_json(text, source)
+    return parse_text(text, source)
+
+
+def read_text_file(path: str) -> str:
+    """A UTF-8 text file (a byte-order mark is dropped), refused over the file cap; errors
+    name the file in plain words."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise ResourceLimitError(f"{path}: {size} bytes exceeds the cap of {MAX_FILE_BYTES}")
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 def read_matrix(spec: str) -> Matrix:
     """Read a matrix from a file path or an inline specification (see module doc)."""
     if os.path.isfile(spec):
-        size = os.path.getsize(spec)
-        if size > MAX_FILE_BYTES:
-            raise ResourceLimitError(f"{spec}: {size} bytes exceeds the cap of {MAX_FILE_BYTES}")
-        try:
-            with open(spec, encoding="utf-8") as handle:
-                text = handle.read()
-        except UnicodeDecodeError:
-            raise InputError(f"{spec}: not a UTF-8 text file") from None
-        lower = spec.lower()
-        head = text.lstrip()[:14].lower()
-        if lower.endswith(".mtx") or head.startswith("%%matrixmarket"):
-            return parse_matrix_market(text, spec)
-        if lower.endswith(".json") or head[:1] in ("[", "{"):
-            return parse_json(text, spec)
-        return parse_text(text, spec)
+        return parse_matrix_text(read_text_file(spec), spec, spec)
     if os.path.exists(spec):
         raise InputError(f"{spec}: not a regular file")
     stripped = spec.strip()
     if stripped.startswith(("[", "{")):
         return parse_json(stripped, "inline matrix")
-    if ";" in stripped:
-        return parse_text(stripped, "inline matrix", separator=";")
-    raise InputError(f"{spec}: no such file (inline matrices look like '[[1,2],[3,4]]' or '1 2; 3 4')")
+    if ";" in stripped or _NUMBERS.fullmatch(stripped) and any(map(str.isdigit, stripped)):
+        return parse_text(stripped, "inline matrix")
+    raise InputError(f"{spec}: no such file (inline matrices look like '[[1,2],[3,4]]', "
+                     "'1 2; 3 4', '1 2 3' or '5')")
 
 
 __all__ = ["MAX_DIM", "MAX_ENTRIES", "MAX_FILE_BYTES", "exact_json_loads",
-           "matrix_from_json_value", "parse_json", "parse_matrix_market",
-           "parse_text", "read_matrix"]
+           "matrix_from_json_value", "parse_json", "parse_matrix_market", "parse_matrix_text",
+           "parse_text", "read_matrix", "read_text_file"]

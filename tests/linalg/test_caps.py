@@ -30,7 +30,7 @@ def _number(chars):
 @pytest.mark.parametrize("reader", [
     lambda x: parse_rational(x),
     lambda x: parse_text(f"{x} 1\n2 3\n", "t.txt"),
-    lambda x: parse_text(f"{x} 1; 2 3", "inline", separator=";"),
+    lambda x: parse_text(f"{x} 1; 2 3", "inline"),
     lambda x: parse_json(f'[["{x}", 1], [2, 3]]', "j.json"),
     lambda x: parse_json(f'[[{x}, 1], [2, 3]]', "j.json"),
     lambda x: parse_matrix_market(f"%%MatrixMarket matrix array integer general\n1 1\n{x}\n",

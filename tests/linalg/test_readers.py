@@ -46,6 +46,50 @@ def test_matrix_market_array_and_coordinate(tmp_path):
 def test_inline_matrices():
     assert read_matrix("[[1],[2]]").shape == (2, 1)
     assert read_matrix("1 2; 3 4").tolist() == [[1, 2], [3, 4]]
+    assert read_matrix("1 2 3").tolist() == [[1, 2, 3]]  # one row
+    assert read_matrix("5").tolist() == [[5]] and read_matrix(" -1/2, 0.5 ").shape == (1, 2)
+    assert read_matrix("1 2\n3 4").shape == (2, 2)
+    for word in ("A.txt", "-", "e", ""):
+        with pytest.raises(InputError, match="no such file"):
+            read_matrix(word)
+
+
+def test_rows_separated_by_semicolons_in_files_too(tmp_path):
+    A = read_matrix(_write(tmp_path, "a.txt", "1 2; 3 4  # two rows\n5 6\n"))
+    assert A.tolist() == [[1, 2], [3, 4], [5, 6]]
+    with pytest.raises(InputError, match=r"row 2 \(line 1\) has 1 entries"):
+        read_matrix(_write(tmp_path, "b.txt", "1 2; 3\n"))
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.txt", "1 2\n2 4\n"), ("a.json", "[[1, 2], [2, 4]]"), ("noext", "[[1, 2], [2, 4]]"),
+    ("a.mtx", "%%MatrixMarket matrix array integer general\n2 2\n1\n2\n2\n4\n"),
+    ("noext.mtx", "%%MatrixMarket matrix coordinate integer general\n2 2 4\n1 1 1\n1 2 2\n"
+                  "2 1 2\n2 2 4\n"),
+])
+def test_a_byte_order_mark_is_accepted(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert read_matrix(str(path)).tolist() == [[1, 2], [2, 4]]
+
+
+def test_unreadable_files_are_named_in_plain_words(tmp_path, monkeypatch):
+    import builtins
+
+    path = _write(tmp_path, "secret.txt", "1 2\n")
+    real_open = builtins.open
+
+    def refusing_open(file, *args, **kwargs):
+        if str(file) == path:
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", refusing_open)
+    with pytest.raises(InputError) as info:
+        read_matrix(path)
+    assert str(info.value) == f"{path}: cannot read: Permission denied"
+    with pytest.raises(InputError, match="not a regular file"):
+        read_matrix(str(tmp_path))
 
 
 @pytest.mark.parametrize("name, text, where", [
