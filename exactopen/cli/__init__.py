@@ -21,19 +21,24 @@ from .. import __version__
 from ..errors import InputError, InternalError, NotApplicable
 from . import certificates, models, networks, openness
 from .common import (EXIT_CAP, EXIT_INPUT, EXIT_INTERNAL, EXIT_NOT_APPLICABLE, EXIT_OK,
-                     CheckerCapExceeded)
+                     CheckerCapExceeded, HelpFormatter, examples)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="exactopen",
+        prog="exactopen", formatter_class=HelpFormatter,
         description="Exact, certified answers on local openness of matrix multiplication "
-                    "(Nouiehed & Razaviyayn) and on deep linear networks.",
-        epilog="Exit codes: 0 ok, 1 NOT VERIFIED, 2 bad input, 3 checker resource cap, "
-               "4 internal error, 5 the theorem does not apply.")
+                    "(Nouiehed & Razaviyayn) and on deep linear networks. Every answer comes "
+                    "with a JSON certificate that an independent checker re-verifies. "
+                    "'exactopen COMMAND --help' describes a command, with examples.",
+        epilog=examples("exactopen certify '[[1],[2]]' '[[1,1]]' -o open.json",
+                        "exactopen verify open.json",
+                        "echo '1 2; 2 4' | exactopen rank -")
+        + "\n\nExit codes: 0 ok, 1 NOT VERIFIED, 2 bad input, 3 checker resource cap, "
+          "4 internal error, 5 the theorem does not apply.")
     parser.add_argument("--version", action="version", version=f"exactopen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    fmt = argparse.RawDescriptionHelpFormatter
+    fmt = HelpFormatter
     openness.register(sub, fmt)
     certificates.register(sub, fmt)
     networks.register(sub, fmt)
@@ -61,29 +66,36 @@ def main(argv=None) -> int:
         with long_integers():
             return args.func(args)
     except InputError as exc:
-        print(f"exactopen: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _failed(args, EXIT_INPUT, "error", exc)
     except NotApplicable as exc:
-        print(f"exactopen: does not apply: {exc}", file=sys.stderr)
-        return EXIT_NOT_APPLICABLE
+        return _failed(args, EXIT_NOT_APPLICABLE, "does not apply", exc)
     except CheckerCapExceeded as exc:
-        print(f"exactopen: resource cap: {exc}", file=sys.stderr)
-        return EXIT_CAP
+        return _failed(args, EXIT_CAP, "resource cap", exc)
     except InternalError as exc:
-        print(f"exactopen: internal error (please report): {exc}", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _failed(args, EXIT_INTERNAL, "internal error (please report)", exc)
     except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error of ours
         try:  # keep the interpreter's final flush from failing again
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except (OSError, ValueError):
             pass
         return EXIT_OK
-    except OSError as exc:
-        print(f"exactopen: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+    except OSError as exc:  # in plain words, naming the user's path
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _failed(args, EXIT_INPUT, "error", f"{where}{exc.strerror or exc}")
     except KeyboardInterrupt:
         print("exactopen: interrupted; nothing was written", file=sys.stderr)
         return 130
+
+
+def _failed(args, code: int, label: str, message) -> int:
+    """The message on standard error; with --json also the object, with ``error``."""
+    print(f"exactopen: {label}: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        import json
+
+        print(json.dumps({"command": args.command, "verdict": None, "exit": code,
+                          "error": str(message)}))
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

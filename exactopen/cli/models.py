@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..errors import InputError
-from .common import EXIT_OK, add_plain, progress
+from .common import EXIT_OK, add_plain, add_quiet, emit, examples, progress
 
 SCAN_HELP = """\
 Pairs: PEFT's LoRA layout is found by itself: PREFIX.lora_A.weight (r x d_in)
@@ -35,11 +35,6 @@ Exit codes: 0 every certificate VERIFIED; otherwise the worst outcome:
 4 internal error, 1 a certificate NOT VERIFIED, 3 over the checker's caps,
 2 bad input (a tensor missing, not a matrix, shapes that do not chain),
 5 a chain at a degenerate point (Lemma 7 does not apply).
-
-Examples:
-  exactopen scan adapter_model.safetensors --out certs
-  exactopen scan model.safetensors --pair U.weight,V.weight --out certs
-  exactopen scan net.safetensors --chain layers.0.weight,layers.1.weight --out certs
 """
 
 #: Which outcome the exit code reports when several occur.
@@ -186,17 +181,28 @@ def cmd_scan(args) -> int:
     write_output(os.path.join(args.out, "index.json"), dumps(doc))
     if args.html:
         _html(args, outcomes, doc)
-    if not args.quiet:
-        print("\n".join(_table(outcomes)))
-    print(_summary(outcomes, files))
-    if not args.quiet:
-        example = next((o for o in outcomes if o.code == 0), None)
-        if example:
-            print(f"index: {os.path.join(args.out, 'index.json')}; verify a certificate with: "
-                  f"exactopen verify {os.path.join(args.out, example.job.certificate)} "
-                  f"--data {example.job.data.path}")
+    summary = _summary(outcomes, files)
+    lines = _table(outcomes) + [summary]
+    index_path = os.path.join(args.out, "index.json")
+    example = next((o for o in outcomes if o.code == 0), None)
+    if example:
+        lines.append(f"index: {index_path}; verify a certificate with: exactopen verify "
+                     f"{os.path.join(args.out, example.job.certificate)} "
+                     f"--data {example.job.data.path}")
     codes = {out.code for out in outcomes}
-    return next((code for code in SEVERITY if code in codes), EXIT_OK)
+    code = next((code for code in SEVERITY if code in codes), EXIT_OK)
+    pairs = [o for o in outcomes if o.job.kind == "pair" and o.code == 0]
+    emit(args, lines, summary, {
+        "verdict": "VERIFIED" if all(o.code == 0 for o in outcomes) else "NOT VERIFIED",
+        "exit": code, "summary": summary, "index": index_path,
+        "pairs": len([o for o in outcomes if o.job.kind == "pair"]),
+        "locally_open": sum(o.verdict == "locally-open" for o in pairs),
+        "not_locally_open": sum(o.verdict == "not-locally-open" for o in pairs),
+        "chains": len([o for o in outcomes if o.job.kind == "chain"]),
+        "verified": sum(o.code == 0 for o in outcomes),
+        "failed": [{"name": o.job.name, "exit": o.code, "message": o.message}
+                   for o in outcomes if o.code]})
+    return code
 
 
 def register(sub, fmt) -> None:
@@ -209,7 +215,12 @@ def register(sub, fmt) -> None:
                                    "certify for each whether (W1, W2) -> W1 W2 is locally open "
                                    "(Theorem 2, or Behrends' case), verify every certificate "
                                    "with the independent checker, and write the certificates "
-                                   "and an index to DIR.\n\n" + SCAN_HELP)
+                                   "and an index to DIR.\n\n" + SCAN_HELP,
+                       epilog=examples(
+                           "exactopen scan adapter_model.safetensors --out certs",
+                           "exactopen scan model.safetensors --pair U.weight,V.weight --out certs",
+                           "exactopen scan net.safetensors --chain l0.weight,l1.weight "
+                           "--out certs --json"))
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="weight files (.safetensors, .npz, .npy)")
     p.add_argument("--out", required=True, metavar="DIR", help="directory for the certificates "
@@ -228,7 +239,6 @@ def register(sub, fmt) -> None:
                    help="also write DIR/index.html and a readable proof of each pair (NAME.html)")
     p.add_argument("--budget", type=int, default=BUDGET, metavar="UNITS",
                    help=f"the checker's work budget per certificate (default {BUDGET:,})")
-    p.add_argument("-q", "--quiet", action="store_true",
-                   help="print only the summary line (no table, no progress bar)")
+    add_quiet(p, "the summary (pairs, verdicts, certificates verified)", json_too=True)
     add_plain(p)
     p.set_defaults(func=cmd_scan)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 from ..errors import InputError, NotApplicable
-from .common import EXIT_OK, add_output, progress, say, write_certificate
+from .common import (EXIT_OK, STDIN_HELP, add_output, add_quiet, certificate_record, emit,
+                     examples, progress, read_stdin, write_certificate)
 
 NETWORK_HELP = """\
 A network file is JSON:
@@ -16,28 +17,35 @@ are d_h x N (weights default to 1).  The loss is 1/2 sum w o (W_h..W_1 X - Y)^2.
 """
 
 
-def _read_network(path: str):
-    from ..checker.spec import MAX_FILE_BYTES
-    from ..errors import ResourceLimitError
+def _read_network(args, path: str):
+    from ..linalg.readers import read_text_file
     from ..networks.model import network_from_json
 
+    if path == "-":
+        return network_from_json(read_stdin(args, "network"), "standard input")
     if not os.path.isfile(path):
-        raise InputError(f"{path}: no such file")
-    if os.path.getsize(path) > MAX_FILE_BYTES:
-        raise ResourceLimitError(f"{path}: {os.path.getsize(path)} bytes exceeds the cap of "
-                                 f"{MAX_FILE_BYTES}")
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            return network_from_json(handle.read(), path)
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text file") from None
+        raise InputError(f"{path}: {'not a regular file' if os.path.exists(path) else 'no such file'}")
+    return network_from_json(read_text_file(path), path)
+
+
+def _widths_line(report) -> str:
+    """The widths report in one line: the paper's condition and the bottleneck."""
+    d = list(report.widths)
+    pairs = ", ".join(f"({a}, {b})" for a, b in report.pairs[:6]) + \
+        (f" and {len(report.pairs) - 6} more" if len(report.pairs) > 6 else "")
+    condition = f"holds with (p1, p2) = {pairs}" if report.pairs else "fails"
+    bottleneck = f"bottleneck r = {report.bottleneck} < min(d_0, d_h) = {min(d[0], d[-1])}" \
+        if report.bottleneck is not None else "no bottleneck"
+    return f"widths d = {d} (h = {len(d) - 1} layers): the paper's condition {condition}; " \
+           f"{bottleneck}"
 
 
 def cmd_widths(args) -> int:
     from ..networks.model import parse_widths
     from ..networks.theorem8 import analyze_widths
 
-    print("\n".join(analyze_widths(parse_widths(args.widths)).lines()))
+    report = analyze_widths(parse_widths(args.widths))
+    emit(args, report.lines(), _widths_line(report))
     return EXIT_OK
 
 
@@ -50,7 +58,6 @@ def cmd_counterexample(args) -> int:
 
     widths = parse_widths(args.widths)
     report = analyze_widths(widths)
-    say(args, "\n".join(report.lines()))
     if args.loss == "square" and not report.paper_condition:
         raise NotApplicable(f"widths {widths} do not meet the paper's condition, so the paper "
                             "predicts that every local minimum is global and there is no "
@@ -67,26 +74,37 @@ def cmd_counterexample(args) -> int:
         status = write_certificate(args, cert)
         bar.update(1)
     net = construction.network
+    record = {"verdict": cert["verdict"], "loss": args.loss, "widths": list(widths),
+              "loss_value": str(net.loss())}
     if args.loss == "square":
         curve = next(s for s in cert["steps"] if s["rule"] == "descent-curve")
-        say(args, f"construction (p1 = {construction.p1}): X = I, Y = e_dh e_d0^T, identity "
-                  f"blocks, layer {construction.p1 + 1} zero; loss {net.loss()}")
-        say(args, "certified: critical point, Hessian positive semidefinite, rank(Y) = 1 < "
-                  "min(d_0, d_h), a point with loss 0")
-        say(args, "refuted: local minimality; along the descent curve L(t) - L(0) = "
-                  f"{format_polynomial(curve['coefficients'])} < 0 for 0 < t <= {curve['t0']}")
-        print("verdict: NOT a local minimum (the paper's counterexample fails for the square loss)")
+        p1 = construction.p1
+        lines = [f"widths d = {list(widths)}: the paper's condition holds; its construction "
+                 f"uses p1 = {p1}",
+                 f"built: X = I, Y = e_dh e_d0^T (rank 1), layer {p1 + 1} zero, every other "
+                 f"layer a top-left identity block; loss L(W) = {net.loss()}",
+                 "certified: W is a critical point, its Hessian is positive semidefinite, "
+                 "rank(Y) = 1 < min(d_0, d_h), and some point has loss 0 < L(W) (so W is not "
+                 "a global minimum)",
+                 "refuted: local minimality; along the descent curve L(t) - L(0) = "
+                 f"{format_polynomial(curve['coefficients'])} < 0 for 0 < t <= {curve['t0']}",
+                 "verdict: NOT a local minimum (the paper's counterexample fails for the "
+                 "square loss)"]
+        record.update(p1=p1, descent={"coefficients": curve["coefficients"], "t0": curve["t0"]})
     else:
         r = construction.r
-        say(args, f"construction: weighted square loss (weights 3 at ({r}, {r + 1}) and "
-                  f"({r + 1}, {r}), else 1), bottleneck r = {r}")
-        say(args, f"certified: critical point; the product Z is a strict local minimum of the "
-                  f"loss on the rank-<= {r} matrices (chart Hessian positive definite), so W is a "
-                  f"local minimum of L, not strict in the parameters (W_i -> c W_i, "
-                  f"W_(i+1) -> W_(i+1) / c leaves L unchanged); loss {net.loss()} > "
-                  f"{net.loss(construction.better)} at another point")
-        print("verdict: a NON-GLOBAL LOCAL MINIMUM of L")
-    print(status)
+        lines = [f"widths d = {list(widths)}: bottleneck r = {r} < min(d_0, d_h) = "
+                 f"{min(widths[0], widths[-1])}",
+                 f"built: a weighted square loss (weights 3 at ({r}, {r + 1}) and ({r + 1}, {r}), "
+                 f"else 1) and a point W with loss L(W) = {net.loss()}",
+                 f"certified: W is a critical point; the product W_h ... W_1 is a strict local "
+                 f"minimum of the loss on the rank-<= {r} matrices (chart Hessian positive "
+                 f"definite), so W is a local minimum of L, not strict in the parameters "
+                 f"(W_i -> c W_i, W_(i+1) -> W_(i+1) / c leaves L unchanged); another point has "
+                 f"loss {net.loss(construction.better)} < L(W)",
+                 "verdict: a NON-GLOBAL LOCAL MINIMUM of L"]
+        record.update(r=r, better_loss=str(net.loss(construction.better)))
+    emit(args, lines + [status], lines[-1], {**record, **certificate_record(args)})
     return EXIT_OK
 
 
@@ -121,28 +139,33 @@ CURVES = {"zero-layers": "the line W(t) = W + t D that fills the zero layers (D 
 
 def cmd_classify(args) -> int:
     from ..certify.classify import STAGES, VERDICTS, classify
+    from ..report.text import format_polynomial
 
-    net = _read_network(args.network)
+    net = _read_network(args, args.network)
     with progress(args, len(STAGES) + 1, "classify") as bar:
         result = classify(net, progress=lambda stage: bar.update(1))
         status = write_certificate(args, result.certificate)
         bar.update(1)
     d, r = list(net.widths), min(net.widths)
-    say(args, f"critical point of a network with widths {d} (h = {net.depth} layers), "
-              f"loss {net.loss()}")
+    degeneracy = "degenerate" if result.degenerate else "non-degenerate"
     rel = "<" if result.degenerate else "="
-    say(args, f"degeneracy: {'degenerate' if result.degenerate else 'non-degenerate'}: "
-              f"rank(W_h ... W_1) = {result.rank} {rel} min width {r} (certified)")
-    from ..report.text import format_polynomial
-
     step = next((s for s in result.certificate["steps"] if s["rule"] == "descent-curve"), {})
     bound = next((s for s in result.certificate["steps"] if s["rule"] == "low-rank-bound"), {})
     why = ROUTES[result.route].format(
         poly=format_polynomial(step.get("coefficients", ["0"])), t0=step.get("t0"),
         order=step.get("order"), r=r, t=bound.get("threshold"),
         curve=CURVES.get(getattr(result.descent, "kind", None)))
-    print(f"verdict: {VERDICTS[result.verdict]}: {why}")
-    print(status)
+    verdict = f"verdict: {VERDICTS[result.verdict]}: {why}"
+    lines = [f"critical point of a network with widths {d} (h = {net.depth} layers), "
+             f"loss {net.loss()}",
+             f"degeneracy: {degeneracy}: rank(W_h ... W_1) = {result.rank} {rel} min width {r} "
+             "(certified)", verdict, status]
+    record = {"verdict": result.verdict, "degeneracy": degeneracy, "rank": result.rank,
+              "min_width": r, "widths": d, "loss_value": str(net.loss()), "route": result.route}
+    if step:
+        record["descent"] = {"order": step.get("order"), "coefficients": step["coefficients"],
+                             "t0": step["t0"]}
+    emit(args, lines, verdict, {**record, **certificate_record(args)})
     return EXIT_OK
 
 
@@ -164,40 +187,58 @@ def _activation(text: str) -> dict:
 def cmd_network_open(args) -> int:
     from ..certify.networks import lemma3_certificate, lemma7_certificate
 
-    net = _read_network(args.network)
+    net = _read_network(args, args.network)
     if args.lemma == "7":
         cert = lemma7_certificate(net)
-        print(f"rank(W_h ... W_1) = min width {min(net.widths)}: non-degenerate, so the product "
-              "map is locally open at W (Lemma 7)")
+        result = (f"rank(W_h ... W_1) = min width {min(net.widths)}: non-degenerate, so the "
+                  "product map is locally open at W (Lemma 7)")
     else:
         cert = lemma3_certificate(net, _activation(args.activation))
-        print("every layer has full row rank and X full column rank: the pyramidal network is "
-              "locally open at W (Lemma 3)")
-    print(write_certificate(args, cert))
+        result = ("every layer has full row rank and X full column rank: the pyramidal network "
+                  "is locally open at W (Lemma 3)")
+    emit(args, [result, write_certificate(args, cert)], result)
     return EXIT_OK
 
 
 def register(sub, fmt) -> None:
     """Add the network commands to the ``exactopen`` parser."""
+    network_arg = f"the network JSON file (see above), or {STDIN_HELP}"
+
     p = sub.add_parser("widths", help="Theorem 8: the paper's condition and predictions for widths",
+                       formatter_class=fmt,
                        description="Report the paper's condition (1 <= p1 < p2 <= h-1 with "
                                    "d_0 > d_p1 and d_h > d_p2), the bottleneck condition, and "
-                                   "what the paper predicts against what exactopen certifies.")
+                                   "what the paper predicts against what exactopen certifies.",
+                       epilog=examples("exactopen widths 2,1,1,2", "exactopen widths 3,2,2,3 -q"))
     p.add_argument("widths", help="comma-separated widths d_0,...,d_h, e.g. 2,1,1,2")
+    add_quiet(p, "the condition and the bottleneck in one line")
     p.set_defaults(func=cmd_widths)
 
     p = sub.add_parser("counterexample", help="Theorem 8 constructions for chosen widths, certified",
+                       formatter_class=fmt,
                        description="--loss square builds the paper's construction and certifies "
                                    "that it is a critical point with PSD Hessian that is NOT a "
                                    "local minimum (a descent curve). --loss weighted builds, "
                                    "where the widths have a bottleneck r, a non-global local "
                                    "minimum of a weighted square loss: its product is a strict "
                                    "local minimum on the rank-<= r matrices, the point itself is "
-                                   "not strict (rescaling adjacent layers leaves L unchanged).")
-    p.add_argument("--widths", required=True, help="comma-separated widths, e.g. 2,1,1,2")
-    p.add_argument("--loss", choices=("square", "weighted"), default="square")
-    p.add_argument("--p1", type=int, help="which valid p1 to use (default: the smallest)")
+                                   "not strict (rescaling adjacent layers leaves L unchanged). "
+                                   "It prints what it built and what the certificate proves; "
+                                   "'exactopen widths' reports the conditions alone. Exit 5 "
+                                   "when the widths give nothing to construct.",
+                       epilog=examples("exactopen counterexample --widths 2,1,1,2 -o t8.json",
+                                       "exactopen counterexample --widths 2,1,2,2 --loss "
+                                       "weighted --json"))
+    p.add_argument("--widths", required=True, metavar="D0,...,DH",
+                   help="comma-separated widths d_0,...,d_h, e.g. 2,1,1,2")
+    p.add_argument("--loss", choices=("square", "weighted"), default="square",
+                   help="square: the paper's construction, refuted; weighted: a non-global "
+                        "local minimum of a weighted square loss")
+    p.add_argument("--p1", type=int, metavar="P1",
+                   help="for --loss square, which valid p1 of the paper's condition to build "
+                        "with (default: the smallest)")
     add_output(p)
+    add_quiet(p, "the verdict line", json_too=True)
     p.set_defaults(func=cmd_counterexample)
 
     p = sub.add_parser("classify", help="classify a critical point of a deep linear network",
@@ -212,19 +253,31 @@ def register(sub, fmt) -> None:
                                    "local minimum (a positive definite chart Hessian). "
                                    "Otherwise the verdict is undecided and the certificate "
                                    "states only the critical point and its degeneracy.\n\n"
-                                   + NETWORK_HELP)
-    p.add_argument("network", help="network JSON file")
+                                   + NETWORK_HELP,
+                       epilog=examples("exactopen classify net.json -o classified.json",
+                                       "exactopen classify - --json < net.json"))
+    p.add_argument("network", help=network_arg)
     add_output(p)
+    add_quiet(p, "the verdict line", json_too=True)
     p.set_defaults(func=cmd_classify)
 
     p = sub.add_parser("network-open", help="Lemma 7 or Lemma 3: local openness of a network",
                        formatter_class=fmt,
-                       description="Lemma 7: a non-degenerate point is locally open. Lemma 3: "
-                                   "full-row-rank layers, X of full column rank and a strictly "
-                                   "monotone activation give local openness.\n\n" + NETWORK_HELP)
-    p.add_argument("network", help="network JSON file")
-    p.add_argument("--lemma", choices=("7", "3"), default="7")
-    p.add_argument("--activation", default="leaky-relu:1/10",
-                   help="for Lemma 3: identity or leaky-relu:SLOPE (default leaky-relu:1/10)")
+                       description="Lemma 7: a non-degenerate point (rank(W_h ... W_1) = min "
+                                   "width) is locally open. Lemma 3: full-row-rank layers, X of "
+                                   "full column rank and a strictly monotone activation give "
+                                   "local openness. Exit 5 if the lemma does not apply.\n\n"
+                                   + NETWORK_HELP,
+                       epilog=examples("exactopen network-open net.json -o lemma7.json",
+                                       "exactopen network-open net.json --lemma 3 --activation "
+                                       "leaky-relu:1/5"))
+    p.add_argument("network", help=network_arg)
+    p.add_argument("--lemma", choices=("7", "3"), default="7",
+                   help="7: the product map of a deep linear network at a non-degenerate "
+                        "point; 3: a pyramidal network with an activation")
+    p.add_argument("--activation", default="leaky-relu:1/10", metavar="ACTIVATION",
+                   help="for Lemma 3: identity or leaky-relu:SLOPE with a positive rational "
+                        "SLOPE")
     add_output(p)
+    add_quiet(p, "the lemma's conclusion")
     p.set_defaults(func=cmd_network_open)

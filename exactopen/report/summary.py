@@ -15,6 +15,10 @@ CONDITION_TEXT = {
 }
 
 
+def _vector(values) -> str:
+    return "[" + ", ".join(str(x) for x in values) + "]"
+
+
 def openness_summary(report: OpennessReport) -> str:
     m, k, n = report.shape
     lines = [f"W1 is {m} x {k}, W2 is {k} x {n}"]
@@ -34,10 +38,10 @@ def openness_summary(report: OpennessReport) -> str:
     if report.setting == "theorem-2" and report.r1 != report.r2:
         lines.append("r1 != r2, so by Theorem 2 the map is not locally open")
     if report.u is not None:
-        lines.append(f"obstruction: u = {[str(x) for x in report.u.column(0)]} has W2 u != 0, "
+        lines.append(f"obstruction: u = {_vector(report.u.column(0))} has W2 u != 0, "
                      "W1 W2 u = 0")
     if report.y is not None:
-        lines.append(f"obstruction: y = {[str(x) for x in report.y.row(0)]} has y W1 != 0, "
+        lines.append(f"obstruction: y = {_vector(report.y.row(0))} has y W1 != 0, "
                      "y W1 W2 = 0")
     verdict = "LOCALLY OPEN" if report.locally_open else "NOT LOCALLY OPEN"
     where = " in its range" if report.setting == "theorem-2" else ""
