@@ -1,9 +1,36 @@
-"""Shared fixtures: seeded random matrices of forced low rank and an edge-case table."""
+"""Shared fixtures: seeded random matrices of forced low rank, an edge-case table, and how
+many examples the slow property and mutation tests run."""
 
+import os
 import random
 from fractions import Fraction
 
 import pytest
+
+
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true",
+                     help="run the slow property and mutation tests with all their examples "
+                          "(also EXACTOPEN_FULL=1)")
+
+
+def pytest_configure(config):
+    if config.getoption("--full"):
+        os.environ["EXACTOPEN_FULL"] = "1"
+
+
+def full_run() -> bool:
+    """True with ``pytest --full`` or ``EXACTOPEN_FULL=1``."""
+    return os.environ.get("EXACTOPEN_FULL", "") not in ("", "0")
+
+
+def examples(full: int, quick: int) -> int:
+    """How many examples (samples, mutants) a test marked ``slow`` runs: ``quick`` by default,
+    ``full`` in a full run; ``EXACTOPEN_PROPERTY_EXAMPLES=N`` sets N for every one."""
+    chosen = os.environ.get("EXACTOPEN_PROPERTY_EXAMPLES")
+    if chosen:
+        return int(chosen)
+    return full if full_run() else quick
 
 from exactopen.linalg import Matrix
 

@@ -12,6 +12,7 @@ linear algebra and nothing higher; below it, modules take only its
 """
 
 import ast
+import functools
 import pathlib
 
 import networkx as nx
@@ -57,7 +58,9 @@ def _exists(name):
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
+@functools.lru_cache(maxsize=None)
 def _graph():
+    """The import graph, parsed once for all the tests (they do not change it)."""
     graph = nx.DiGraph()
     for path in ROOT.rglob("*.py"):
         source = _module(path)

@@ -2,8 +2,11 @@
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import examples
 
 from exactopen.certify.encode import dumps
 from exactopen.certify.theorem2 import openness_certificate
@@ -15,6 +18,8 @@ from exactopen.linalg.numbers import encode_rational, parse_rational
 from exactopen.openness import analyze
 
 PROPERTY = settings(max_examples=60, deadline=None, derandomize=True)
+#: The two that eliminate and certify: 60 examples in a full run (pytest --full), 20 by default.
+SLOW = settings(max_examples=examples(60, 20), deadline=None, derandomize=True)
 
 rationals = st.fractions(max_denominator=50).filter(lambda x: abs(x) < 1000)
 
@@ -33,7 +38,8 @@ def test_rational_text_roundtrip(x):
     assert parse_rational(text) == x == Fraction(*checker_rational(text, "x"))
 
 
-@PROPERTY
+@pytest.mark.slow
+@SLOW
 @given(matrices())
 def test_backends_agree_and_certificates_verify(A):
     r = rank(A, FLINT)
@@ -44,7 +50,8 @@ def test_backends_agree_and_certificates_verify(A):
     assert check_text(dumps(rank_certificate(A)[1])) == (0, "VERIFIED")
 
 
-@PROPERTY
+@pytest.mark.slow
+@SLOW
 @given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), st.data())
 def test_openness_certificates_verify_and_follow_the_rank_rule(m, k, n, data):
     entries = st.integers(-2, 2)

@@ -9,6 +9,9 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "certificate.schema.json").read_text())
 GALLERY = sorted((ROOT / "certificates").glob("*.json"))
+#: One validator for every document (jsonschema.validate would check the schema itself each
+#: time; test_schema_is_valid does that once).
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
 def test_schema_is_valid():
@@ -17,8 +20,7 @@ def test_schema_is_valid():
 
 @pytest.mark.parametrize("path", GALLERY, ids=[p.stem for p in GALLERY])
 def test_gallery_matches_schema(path):
-    jsonschema.validate(json.loads(path.read_text()), SCHEMA,
-                        cls=jsonschema.Draft202012Validator)
+    VALIDATOR.validate(json.loads(path.read_text()))
 
 
 # The malformed corpus against the schema, file by file and class by class:
@@ -33,7 +35,7 @@ def test_sparse_rank_certificates_match_schema():
 
     _, sparse = rank_certificate(sparse_block_matrix(random.Random(1), 40, 4, 0.08))
     assert sparse["steps"][0]["rule"] == "vertex-cover"
-    jsonschema.validate(sparse, SCHEMA, cls=jsonschema.Draft202012Validator)
+    VALIDATOR.validate(sparse)
 
 
 VERSION1 = sorted(p for p in (ROOT / "tests" / "checker" / "version1").glob("*.json")
@@ -42,7 +44,7 @@ VERSION1 = sorted(p for p in (ROOT / "tests" / "checker" / "version1").glob("*.j
 
 @pytest.mark.parametrize("path", VERSION1, ids=[p.stem for p in VERSION1])
 def test_version_1_certificates_match_schema(path):
-    jsonschema.validate(json.loads(path.read_text()), SCHEMA, cls=jsonschema.Draft202012Validator)
+    VALIDATOR.validate(json.loads(path.read_text()))
 
 
 def test_weight_file_certificates_match_schema():
@@ -62,7 +64,7 @@ def test_weight_file_certificates_match_schema():
     rules, names = set(), set()
     for job in jobs:
         doc = json.loads(run_job(job).text)
-        jsonschema.validate(doc, SCHEMA, cls=jsonschema.Draft202012Validator)
+        VALIDATOR.validate(doc)
         rules.update(s["rule"] for s in doc["steps"])
         names.update(s.get("name") for s in doc["steps"])
     assert {"core", "product", "sum", "zero", "nonzero", "minor"} <= rules
@@ -72,7 +74,7 @@ def test_weight_file_certificates_match_schema():
                                                         "transpose": "no"}):
         wrong = {**doc, "claim": {**doc["claim"], "W1": broken}}
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(wrong, SCHEMA, cls=jsonschema.Draft202012Validator)
+            VALIDATOR.validate(wrong)
     wrong = {**doc, "claim": {**doc["claim"], "data": {"sha256": "abc", "bytes": 1}}}
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(wrong, SCHEMA, cls=jsonschema.Draft202012Validator)
+        VALIDATOR.validate(wrong)

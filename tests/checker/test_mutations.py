@@ -18,6 +18,7 @@ import random
 import pytest
 
 import mutation_operators as mo
+from conftest import examples
 from exactopen.checker import check_text
 from recheck import certificate_holds
 
@@ -87,17 +88,21 @@ def _mutation_run(kind, samples, seed):
     return rejected / samples
 
 
+@pytest.mark.slow
 def test_random_changes_of_numeric_evidence():
     """Every rational in the evidence: kernels, residues, witnesses, factorisations,
-    coefficients, points.  At least 99% of single changes must be rejected."""
-    assert _mutation_run(str, 2000, 2024) >= 0.99
+    coefficients, points.  At least 99% of single changes must be rejected (2000 changes in a
+    full run, 600 by default)."""
+    assert _mutation_run(str, examples(2000, 600), 2024) >= 0.99
 
 
+@pytest.mark.slow
 def test_random_changes_of_positions():
     """Row and column indices: an index change can pick another valid minor of equal
     determinant (common in the gallery's small 0/1 matrices); each accepted change is
-    re-checked independently, and most must still be rejected."""
-    assert _mutation_run(int, 1000, 2025) >= 0.9
+    re-checked independently, and most must still be rejected (1000 changes, 300 by
+    default)."""
+    assert _mutation_run(int, examples(1000, 300), 2025) >= 0.9
 
 
 @pytest.fixture(scope="module")
@@ -106,16 +111,19 @@ def sources():
     return {k: v for k, v in every.items() if not v["kind"].startswith("network")}
 
 
+@pytest.mark.slow
 def test_structural_mutants(sources, capsys):
-    """Every operator on every rank and openness certificate: rejected, or right."""
+    """Every operator on every rank and openness certificate: rejected, or right (10 mutants
+    per operator and certificate in a full run, 4 by default; 2 and 1 on the 48 x 48 one)."""
     tally = mo.Tally()
+    per = examples(10, 4)
     big = {k: v for k, v in sources.items() if k == "rank-inverse-48x48"}
-    mo.run({k: v for k, v in sources.items() if k not in big}, 10, tally, certificate_holds)
-    mo.run(big, 2, tally, certificate_holds)
+    mo.run({k: v for k, v in sources.items() if k not in big}, per, tally, certificate_holds)
+    mo.run(big, examples(2, 1), tally, certificate_holds)
     with capsys.disabled():
         print(f"\nlinear-algebra mutants: {tally.line()}\n{tally.table()}")
     assert not tally.failures, "\n".join(tally.failures)
-    assert tally.tried >= 900
+    assert tally.tried >= 900 if per >= 10 else tally.tried >= 40 * per
     assert set(tally.by_operator) == set(mo.OPERATORS)
     assert tally.rejected >= 0.8 * tally.tried
 

@@ -7,7 +7,6 @@ random nearby and far points of a certified minimum, and the best rank-r value f
 floating-point SVD for a certified global minimum.
 """
 
-import os
 import random
 from fractions import Fraction
 
@@ -16,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from exactopen.certify.classify import classify
 from exactopen.certify.encode import dumps
 from exactopen.checker import check_text
@@ -26,9 +26,9 @@ from exactopen.networks.theorem8 import analyze_widths, paper_construction, weig
 
 I, Z = Matrix.identity, Matrix.zeros
 
-#: Examples per property test; EXACTOPEN_PROPERTY_EXAMPLES=200 for a long run.
-EXAMPLES = int(os.environ.get("EXACTOPEN_PROPERTY_EXAMPLES", "6"))
-PROPERTY = settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+#: Examples per property test (conftest.examples: --full for 60, EXACTOPEN_PROPERTY_EXAMPLES=200
+#: for a long run).
+PROPERTY = settings(max_examples=examples(60, 6), deadline=None, derandomize=True)
 
 
 def ones(m, n):
