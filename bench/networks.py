@@ -24,7 +24,7 @@ certificate:
   rank-r matrices, and the LDL^T of the chart Hessian.
 
 "old" is ``networks.derivatives`` (polarised power series) and
-``networks.quadratic`` (Fraction elimination); "new" is ``networks.hessian``
+``tests/networks/fraction_ldl.py`` (Fraction elimination); "new" is ``networks.hessian``
 (structured, FLINT integers, sparse rows) and ``networks.symmetric``
 (integer elimination), with the same outputs (lists of Fractions); the
 largest cases, new only, keep the sparse forms (``sparse_hessian`` or
@@ -54,7 +54,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from exactopen.networks import derivatives, hessian, quadratic, symmetric  # noqa: E402
+from exactopen.networks import derivatives, hessian, symmetric  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests" / "networks"))
+import fraction_ldl as quadratic  # noqa: E402  (the tests' plain Fraction reference)
 from exactopen.networks.derivatives import chart_parameters  # noqa: E402
 from exactopen.networks.theorem8 import paper_construction, weighted_minimum  # noqa: E402
 

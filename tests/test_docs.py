@@ -25,7 +25,7 @@ def test_readme_examples():
 @pytest.mark.parametrize("module", [
     "exactopen.linalg.numbers", "exactopen.linalg.matrix", "exactopen.linalg.convert", "exactopen.linalg.engines",
     "exactopen.linalg.spaces", "exactopen.linalg.rank_evidence", "exactopen.openness.theorem2",
-    "exactopen.openness.lift", "exactopen.networks.quadratic", "exactopen.certify.rank",
+    "exactopen.openness.lift", "exactopen.certify.rank",
     "exactopen.checker", "exactopen.report.text", "exactopen.report.proof",
 ])
 def test_module_doctests(module):

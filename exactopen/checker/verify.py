@@ -139,7 +139,9 @@ def _check_step(step, position):
         raise Malformed(f"step {position}: uses must cite earlier steps, ascending, once each")
     rule = RULES.get(step.get("rule")) if isinstance(step.get("rule"), str) else None
     if rule is None:
-        raise Malformed(f"step {position}: unknown rule {step.get('rule')!r}")
+        retired = step.get("rule") in ("lift", "negative-curvature")  # version 1 rules
+        raise Malformed(f"step {position}: {'retired' if retired else 'unknown'} rule "
+                        f"{step.get('rule')!r}" + (" (make the certificate anew)" if retired else ""))
     fields(step, f"step {position}", ("id", "rule", "uses") + rule.required, rule.optional)
     for key, kind in FIELD_TYPES.items():
         if key in step and not isinstance(step[key], kind):

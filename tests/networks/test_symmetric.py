@@ -1,4 +1,4 @@
-"""Integer symmetric elimination (networks.symmetric) against Fractions (networks.quadratic)."""
+"""Integer symmetric elimination (networks.symmetric) against plain Fractions (fraction_ldl)."""
 
 import random
 from fractions import Fraction
@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exactopen.checker.landscape import ldl_product
-from exactopen.networks import derivatives, hessian, quadratic, symmetric
+from exactopen.networks import derivatives, hessian, symmetric
+import fraction_ldl as quadratic  # the plain Fraction elimination, the reference
 from exactopen.networks.theorem8 import paper_construction, weighted_minimum
 
 METHODS = ("auto", "sparse", "dense")

@@ -1,4 +1,5 @@
-"""Exact symmetric elimination: LDL^T factorisations and directions of negative curvature.
+"""Plain Fraction symmetric elimination: LDL^T and directions of negative curvature (the tests'
+reference for exactopen.networks.symmetric).
 
 Examples
 --------
