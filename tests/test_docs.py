@@ -23,9 +23,9 @@ def test_readme_examples():
 
 
 @pytest.mark.parametrize("module", [
-    "exactopen.linalg.numbers", "exactopen.linalg.matrix", "exactopen.linalg.convert", "exactopen.linalg.engines",
-    "exactopen.linalg.spaces", "exactopen.linalg.rank_evidence", "exactopen.openness.theorem2",
-    "exactopen.openness.lift", "exactopen.certify.rank",
+    "exactopen.linalg.numbers", "exactopen.linalg.matrix", "exactopen.linalg.convert",
+    "exactopen.linalg.engines", "exactopen.linalg.spaces", "exactopen.linalg.rank_evidence",
+    "exactopen.openness.theorem2", "exactopen.openness.lift", "exactopen.certify.rank",
     "exactopen.checker", "exactopen.report.text", "exactopen.report.proof",
 ])
 def test_module_doctests(module):
@@ -71,7 +71,8 @@ def test_the_tour_prints_what_it_says(tmp_path, capsys, monkeypatch):
                                                "certificate: rank.json (VERIFIED)"],
         ("verify", "rank.json"): ["VERIFIED"],
         ("certify", "W1.txt", "W2.txt", "-o", "pair.json"): ["u = [1, 0, 0]", "NOT LOCALLY OPEN"],
-        ("certify", "W1.txt", "W2.txt", "-q"): ["verdict: matrix multiplication is NOT LOCALLY OPEN"],
+        ("certify", "W1.txt", "W2.txt", "-q"):
+            ["verdict: matrix multiplication is NOT LOCALLY OPEN"],
         ("counterexample", "--widths", "2,1,1,2", "--loss", "square", "-o", "t8.json"):
             ["-3/8 t^4 + 1/4 t^6 + 1/8 t^8"],
         ("lift", "[[1],[2]]", "[[1,1]]", '[[1,"11/10"],[2,"11/5"]]'):

@@ -213,7 +213,8 @@ def register(sub, fmt) -> None:
                    help="the data file (weights) a certificate's claim names by its SHA-256")
     p.add_argument("--budget", type=int, default=BUDGET, metavar="UNITS",
                    help=f"work budget per certificate in cost units, counted before any "
-                        f"arithmetic (default {BUDGET:,}: at most about a minute of plain checking)")
+                        f"arithmetic (default {BUDGET:,}: at most about a minute of plain "
+                        f"checking)")
     add_plain(p)
     add_quiet(p, "VERIFIED, or NOT VERIFIED with the first rejection", json_too=True)
     p.set_defaults(func=cmd_verify)

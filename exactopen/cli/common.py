@@ -116,10 +116,11 @@ def emit(args, lines: list[str], result: str, record: dict | None = None) -> Non
     """Print a command's outcome: every line, or with ``-q`` the result line alone, or with
     ``--json`` one JSON object (``command``, ``verdict``, ``exit``, then ``record``).
 
-    When ``-o -`` sends the certificate to standard output, the outcome goes to standard
-    error, so that the two never mix.
+    When ``-`` sends a file (``-o``, ``--factors``, ``--plot``) to standard output, the
+    outcome goes to standard error, so that the two never mix.
     """
-    stream = sys.stderr if getattr(args, "output", None) == "-" else sys.stdout
+    piped = "-" in (getattr(args, name, None) for name in ("output", "factors", "plot"))
+    stream = sys.stderr if piped else sys.stdout
     if getattr(args, "json", False):
         import json
 

@@ -24,7 +24,8 @@ def _read_network(args, path: str):
     if path == "-":
         return network_from_json(read_stdin(args, "network"), "standard input")
     if not os.path.isfile(path):
-        raise InputError(f"{path}: {'not a regular file' if os.path.exists(path) else 'no such file'}")
+        what = "not a regular file" if os.path.exists(path) else "no such file"
+        raise InputError(f"{path}: {what}")
     return network_from_json(read_text_file(path), path)
 
 
@@ -214,7 +215,8 @@ def register(sub, fmt) -> None:
     add_quiet(p, "the condition and the bottleneck in one line")
     p.set_defaults(func=cmd_widths)
 
-    p = sub.add_parser("counterexample", help="Theorem 8 constructions for chosen widths, certified",
+    p = sub.add_parser("counterexample",
+                       help="Theorem 8 constructions for chosen widths, certified",
                        formatter_class=fmt,
                        description="--loss square builds the paper's construction and certifies "
                                    "that it is a critical point with PSD Hessian that is NOT a "

@@ -398,8 +398,8 @@ class Matrix:
         one vector per free column, scaled to primitive integers (SymPy's own have a 1 in the
         free position); the columns of :func:`exactopen.linalg.null_space` in one list.
 
-        >>> [v.T.tolist() for v in Matrix([[2, 1, 0]]).nullspace()]
-        [[[Fraction(-1, 1), Fraction(2, 1), Fraction(0, 1)]], [[Fraction(0, 1), Fraction(0, 1), Fraction(1, 1)]]]
+        >>> [v.T.entry_strings() for v in Matrix([[2, 1, 0]]).nullspace()]
+        [[['-1', '2', '0']], [['0', '0', '1']]]
         """
         n = self.ncols
         if not self.nrows * n:

@@ -110,7 +110,8 @@ def test_json_rank_and_certify(capsys, tmp_path):
     doc = _json(run(capsys, "certify", "[[1, 0], [0, 0], [0, 0]]", "[[0, 0, 0], [1, 0, 0]]",
                     "--json")[1])
     assert doc["verdict"] == "not-locally-open" and doc["setting"] == "theorem-2"
-    assert doc["ranks"] == {"r1": 1, "r2": 1, "r12": 0} and doc["obstruction"] == {"u": ["1", "0", "0"]}
+    assert doc["ranks"] == {"r1": 1, "r2": 1, "r12": 0}
+    assert doc["obstruction"] == {"u": ["1", "0", "0"]}
     assert doc["conditions"]["iii"] is False and doc["certificate"] is None
 
 
@@ -122,7 +123,8 @@ def test_json_verify_names_the_failing_step_and_rule(capsys, files):
     assert good["verdict"] == "VERIFIED" and good["certificate_verdict"] == "locally-open"
     assert (bad["verdict"], bad["exit"], bad["step"], bad["rule"]) == \
         ("NOT VERIFIED", 1, "conclusion", "verdict")
-    assert bad["kind"] == "local-openness" and bad["message"].startswith("NOT VERIFIED: step conclusion")
+    assert bad["kind"] == "local-openness"
+    assert bad["message"].startswith("NOT VERIFIED: step conclusion")
     doc = _json(run(capsys, "verify", files / "missing.json", "--json")[1])
     assert doc["exit"] == 2 and doc["certificates"][0]["step"] is None
     assert "cannot read" in doc["certificates"][0]["message"]
