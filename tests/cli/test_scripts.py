@@ -78,6 +78,9 @@ ONE_LINE = {
                 r"proof written to .*\.html \(HTML\)"),
     "scan": (["scan", "{work}/w.npz", "--pair", "B,A", "--out", "{out}"],
              r"1 pair: 1 locally open, 0 not locally open; 1 certificate VERIFIED .*"),
+    "gallery check": (["gallery", "--check", "--out", str(ROOT / "certificates")],
+                      r"gallery up to date \(\d+ certificates\)"),
+    "demo": (["demo"], r"all \d+ certificates VERIFIED by the independent checker"),
 }
 
 
