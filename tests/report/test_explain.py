@@ -135,11 +135,10 @@ def test_proof_objects_show_themselves_in_a_notebook(tmp_path):
 
 
 def test_ipython_displays_a_proof_as_html_and_markdown():
-    """What a notebook cell shows, through IPython's display machinery (where IPython is
-    installed; a Jupyter kernel, nbclient and a notebook would add ~20 s to CI's install for
-    no more than this checks)."""
-    formatters = pytest.importorskip("IPython.core.formatters",
-                                     reason="IPython is not installed (pip install ipython)")
+    """What a notebook cell shows, through IPython's display machinery (IPython is a test
+    extra; a Jupyter kernel, nbclient and a notebook would add ~20 s to CI's install for no
+    more than this checks)."""
+    from IPython.core import formatters
     data, _ = formatters.DisplayFormatter().format(Proof(_gallery("theorem8-square-2-1-1-2")))
     assert data["text/html"].startswith('<div class="exactopen-proof"><style>')
     assert '<mtable class="m">' in data["text/html"]
