@@ -75,6 +75,7 @@ class Matrix:
 
     __slots__ = ("_q", "_cache")
     __array_ufunc__ = None  # NumPy defers: ndarray @ A, 2 * A and ndarray * A come here
+    _op_priority = 20.0  # SymPy defers: sympy.Matrix(...) * A and @ A come to __rmul__
 
     def __init__(self, rows: Sequence[Sequence] = (), ncols: int | None = None, *,
                  exact_floats: bool = False):
@@ -227,6 +228,22 @@ class Matrix:
 
         m, n = self.shape
         return sympy.Matrix(m, n, [sympy.Rational(int(x.p), int(x.q)) for x in self._q.entries()])
+
+    def __array__(self, dtype=None, copy=None):
+        """``numpy.array(A)``: an object array of exact ``Fraction`` entries (``dtype`` as
+        NumPy's ``astype`` converts them; :meth:`to_numpy` gives integer arrays)."""
+        import numpy as np
+
+        if copy is False:
+            raise ValueError("a Matrix has no NumPy buffer to share; numpy.array(A) copies")
+        out = np.empty(self.shape, dtype=object)
+        for i, row in enumerate(self.tolist()):
+            out[i, :] = row
+        return out if dtype is None else out.astype(dtype)
+
+    def _sympy_(self):
+        """``sympy.sympify(A)``: the same matrix as a SymPy ``ImmutableMatrix``."""
+        return self.to_sympy().as_immutable()
 
     def to_numpy(self):
         """The matrix as a NumPy integer array: ``int64`` when every entry fits, else an
@@ -468,6 +485,13 @@ class Matrix:
         return Matrix._wrap(self._q * _fmpq(c))
 
     def __eq__(self, other) -> bool:
+        """Equal entries and shape; a NumPy, SymPy or FLINT matrix compares by its exact
+        entries (a binary-float array never equals: it is refused as an operand)."""
+        if not isinstance(other, Matrix):
+            try:
+                other = _operand(other)
+            except InputError:
+                return False
         return isinstance(other, Matrix) and self.shape == other.shape and \
             (self.nrows * self.ncols == 0 or self._q == other._q)
 
@@ -482,7 +506,16 @@ class Matrix:
         return sum((x * x for r in self.tolist() for x in r), Fraction(0))
 
     def __repr__(self) -> str:
-        return f"Matrix({[[str(x) for x in r] for r in self.tolist()]}, ncols={self.ncols})"
+        return f"Matrix({[[_text(x) for x in r] for r in self.tolist()]}, ncols={self.ncols})"
+
+
+def _text(x: Fraction) -> str:
+    """An entry as text; past Python's integer-string limit, its size instead of a ValueError."""
+    try:
+        return str(x)
+    except ValueError:
+        digits = max(abs(x.numerator), x.denominator).bit_length() * 30103 // 100000 + 1
+        return f"<a rational of about {digits:,} digits>"
 
 
 def _operand(other) -> Matrix | None:
@@ -491,7 +524,6 @@ def _operand(other) -> Matrix | None:
     if isinstance(other, Matrix):
         return other
     return Matrix(other) if is_foreign_matrix(other) else None
-    return None
 
 
 def primitive_columns(M: "Matrix") -> "Matrix":

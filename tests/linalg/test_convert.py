@@ -165,3 +165,26 @@ def test_operands_from_numpy_sympy_and_flint():
     assert A * flint.fmpz_mat([[0, 1], [1, 0]]) == Matrix([[2, 1], [4, 3]])
     with pytest.raises(InputError, match="exact_floats"):
         A @ np.eye(2)
+
+
+def test_sympy_and_numpy_on_the_left():
+    """SymPy defers to Matrix (``_op_priority``), and both libraries convert one exactly."""
+    rng = random.Random(11)
+    A, B = low_rank(rng, 3, 3, 2), low_rank(rng, 2, 3, 1)
+    S = B.to_sympy()
+    for product in (S * A, S @ A):
+        assert isinstance(product, Matrix) and product == B @ A
+    assert S + B == 2 * B and isinstance(S - B, Matrix) and (S - B).is_zero()
+    assert A == A.to_sympy() and A.to_sympy() == sympy.Matrix(A) == sympy.sympify(A)
+    assert A != A.to_sympy() + sympy.ones(3, 3) and A != 3 and A != np.eye(3)
+    array = np.array(A)
+    assert array.dtype == object and array.tolist() == A.tolist()
+    assert Matrix(np.array(Matrix([[1, 2]]), dtype=np.int64)) == Matrix([[1, 2]])
+    with pytest.raises(ValueError):
+        np.array(A, copy=False)
+
+
+def test_repr_of_entries_past_pythons_integer_string_limit():
+    big = Matrix([[2, 1], [1, 1]]) ** 20000  # entries of about 8,360 digits
+    assert "<a rational of about 8,36" in repr(big)
+    assert repr(Matrix([["1/3", 2]])) == "Matrix([['1/3', '2']], ncols=2)"
