@@ -7,8 +7,8 @@ import re
 import sys
 
 from ..errors import InputError, InternalError, ResourceLimitError
-from .common import (EXIT_NOT_VERIFIED, EXIT_OK, STDIN_HELP, accelerator, add_plain, add_quiet,
-                     emit, examples, progress, read_stdin)
+from .common import (EXIT_NOT_VERIFIED, EXIT_OK, STDIN_HELP, accelerator, add_budget, add_plain,
+                     add_quiet, emit, examples, progress, read_stdin)
 
 #: ``NOT VERIFIED: step S: RULE: expected E, found F``, the checker's rejection of a step.
 _REJECTION = re.compile(r"NOT VERIFIED: step ([^:]+): ([^:\s]+): ")
@@ -194,8 +194,6 @@ def cmd_demo(args) -> int:
 
 def register(sub, fmt) -> None:
     """Add the certificate commands to the ``exactopen`` parser."""
-    from ..checker.spec import BUDGET
-
     p = sub.add_parser("verify", help="check certificates with the independent checker",
                        formatter_class=fmt,
                        description="Replay each certificate with the standard-library checker. "
@@ -211,10 +209,7 @@ def register(sub, fmt) -> None:
                    help=f"certificates to check ({STDIN_HELP})")
     p.add_argument("--data", metavar="FILE",
                    help="the data file (weights) a certificate's claim names by its SHA-256")
-    p.add_argument("--budget", type=int, default=BUDGET, metavar="UNITS",
-                   help=f"work budget per certificate in cost units, counted before any "
-                        f"arithmetic (default {BUDGET:,}: at most about a minute of plain "
-                        f"checking)")
+    add_budget(p)
     add_plain(p)
     add_quiet(p, "VERIFIED, or NOT VERIFIED with the first rejection", json_too=True)
     p.set_defaults(func=cmd_verify)

@@ -172,9 +172,10 @@ def write_certificate(args, cert: dict, data_path: str | None = None) -> str:
     text = dumps(cert)
     if not args.no_check:
         data = read_capped(data_path, binary=True) if data_path else None
-        code, message = check_text(text, accelerator(args), data)
+        code, message = check_text(text, accelerator(args), data, args.budget)
         if code == EXIT_CAP:
-            raise CheckerCapExceeded(f"the certificate exceeds the checker's caps ({message})")
+            raise CheckerCapExceeded(f"the certificate exceeds the checker's caps ({message}); "
+                                     f"--no-check writes it unchecked")
         if code:
             raise InternalError(f"generated certificate failed the checker: {message}")
     if args.output:
@@ -218,7 +219,16 @@ def add_output(p) -> None:
     p.add_argument("--no-check", action="store_true",
                    help="skip re-verifying the certificate with the independent checker before "
                         "writing")
+    add_budget(p)
     add_plain(p)
+
+
+def add_budget(p) -> None:
+    from ..checker.spec import BUDGET
+    p.add_argument("--budget", type=int, default=BUDGET, metavar="UNITS",
+                   help=f"the checker's work budget per certificate in cost units, counted "
+                        f"before any arithmetic (default {BUDGET:,}: at most about a minute of "
+                        f"plain checking)")
 
 
 def add_quiet(p, result: str, json_too: bool = False) -> None:

@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..errors import InputError
-from .common import EXIT_OK, add_plain, add_quiet, emit, examples, progress
+from .common import EXIT_OK, add_budget, add_plain, add_quiet, emit, examples, progress
 
 SCAN_HELP = """\
 Pairs: PEFT's LoRA layout is found by itself: PREFIX.lora_A.weight (r x d_in)
@@ -207,8 +207,6 @@ def cmd_scan(args) -> int:
 
 def register(sub, fmt) -> None:
     """Add ``scan`` to the ``exactopen`` parser."""
-    from ..checker.spec import BUDGET
-
     p = sub.add_parser("scan", help="certify every factor pair of weight files (LoRA adapters)",
                        formatter_class=fmt,
                        description="Find the factor pairs of .safetensors, .npz or .npy files, "
@@ -237,8 +235,7 @@ def register(sub, fmt) -> None:
                         "see the files at the same paths")
     p.add_argument("--html", action="store_true",
                    help="also write DIR/index.html and a readable proof of each pair (NAME.html)")
-    p.add_argument("--budget", type=int, default=BUDGET, metavar="UNITS",
-                   help=f"the checker's work budget per certificate (default {BUDGET:,})")
+    add_budget(p)
     add_quiet(p, "the summary (pairs, verdicts, certificates verified)", json_too=True)
     add_plain(p)
     p.set_defaults(func=cmd_scan)

@@ -245,3 +245,15 @@ def test_verify_plain_uses_the_standard_library_path_only(capsys, tmp_path, monk
     monkeypatch.setenv("EXACTOPEN_PLAIN", "1")
     assert run(capsys, "verify", str(cert))[1].strip() == "VERIFIED"
     assert answers == [True]  # not asked again
+
+
+@pytest.mark.parametrize("argv", [["counterexample", "--widths", "2,1,1,2"],
+                                  ["certify", "[[1],[2]]", "[[1,1]]"], ["rank", "1 2; 2 4"]])
+def test_every_checking_command_takes_the_budget_it_names(capsys, tmp_path, argv):
+    """The checker's budget message says 'raise it with --budget': every command that runs the
+    checker accepts it, and the certificate is written only when it verifies."""
+    cert = tmp_path / "c.json"
+    code, _, err = run(capsys, *argv, "-o", str(cert), "--budget", "10")
+    assert code == 3 and "--budget" in err and "--no-check" in err and not cert.exists()
+    code, _, _ = run(capsys, *argv, "-o", str(cert), "--budget", "2000000000")
+    assert code == 0 and main(["verify", str(cert), "--budget", "10"]) == 3
