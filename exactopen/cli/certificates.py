@@ -126,7 +126,11 @@ def cmd_gallery(args) -> int:
     with progress(args, len(entries()), "building the gallery") as bar:
         built = gallery_files(progress=lambda name: bar.update(1))
     certificates = [name for name in built if name.endswith(".json")]
-    os.makedirs(args.out, exist_ok=True)
+    if args.check and not os.path.isdir(args.out):
+        raise InputError(f"{args.out}: no such directory: there is no gallery to check "
+                         f"(--out names it; 'exactopen gallery --out {args.out}' writes one)")
+    if not args.check:
+        os.makedirs(args.out, exist_ok=True)
     stale = []
     for name, text in built.items():
         path = os.path.join(args.out, name)

@@ -257,3 +257,11 @@ def test_every_checking_command_takes_the_budget_it_names(capsys, tmp_path, argv
     assert code == 3 and "--budget" in err and "--no-check" in err and not cert.exists()
     code, _, _ = run(capsys, *argv, "-o", str(cert), "--budget", "2000000000")
     assert code == 0 and main(["verify", str(cert), "--budget", "10"]) == 3
+
+
+def test_gallery_check_writes_nothing(capsys, tmp_path):
+    missing = tmp_path / "no-gallery"
+    code, _, err = run(capsys, "gallery", "--check", "--out", str(missing))
+    assert code == 2 and "no such directory" in err and not missing.exists()
+    code, out, _ = run(capsys, "gallery", "--check", "--out", str(tmp_path), "-q")
+    assert code == 1 and out.startswith("gallery differs") and not list(tmp_path.iterdir())
