@@ -57,6 +57,9 @@ def main(argv=None) -> int:
 
     for name in BLAS_THREADS:  # read when NumPy is first imported, which is later
         os.environ.setdefault(name, "1")
+    for stream in (sys.stdout, sys.stderr):  # a terminal without U+2229 (cp1252) gets \u2229
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -219,6 +219,16 @@ def test_a_real_pipe():
     assert done.returncode == 0 and done.stdout.startswith("rank = 1 (2 x 2 matrix)")
 
 
+def test_a_terminal_without_unicode():
+    """A cp1252 terminal cannot show U+2229 (the intersection in certify's report): escaped,
+    never a traceback with exit 1, the code of NOT VERIFIED."""
+    done = subprocess.run([sys.executable, "-m", "exactopen.cli", "certify", "[[1],[2]]", "[[1,1]]"],
+                          capture_output=True, cwd=ROOT, timeout=60,
+                          env=dict(os.environ, PYTHONIOENCODING="cp1252"))
+    assert done.returncode == 0, done.stderr.decode("cp1252")
+    assert b"N(W1) \\u2229 C(W2)" in done.stdout
+
+
 def test_unreadable_inputs_are_named_in_plain_words(capsys, tmp_path, monkeypatch):
     import builtins
 
