@@ -273,6 +273,11 @@ def read_matrix(spec: str) -> Matrix:
         return parse_json(stripped, "inline matrix")
     if ";" in stripped or _NUMBERS.fullmatch(stripped) and any(map(str.isdigit, stripped)):
         return parse_text(stripped, "inline matrix")
+    if len(stripped.split()) > 1:  # numbers and a typo ('1 x'): say what is wrong in it
+        try:
+            return parse_text(stripped, "inline matrix")
+        except InputError as exc:
+            raise InputError(f"{spec}: no such file, nor an inline matrix ({exc})") from None
     raise InputError(f"{spec}: no such file (inline matrices look like '[[1,2],[3,4]]', "
                      "'1 2; 3 4', '1 2 3' or '5')")
 

@@ -133,6 +133,11 @@ def test_missing_file():
         read_matrix("/nonexistent/matrix.json")
 
 
+def test_inline_row_with_a_typo_names_the_entry():
+    with pytest.raises(InputError, match=r"1 x: no such file, nor an inline matrix .*column 2: 'x'"):
+        read_matrix("1 x")
+
+
 def test_integer_rows_fast_path_agrees_with_token_parsing():
     import random
 
