@@ -35,7 +35,7 @@ class WidthReport:
 
     def lines(self) -> list[str]:
         d, h = list(self.widths), len(self.widths) - 1
-        out = [f"widths d = {d} (h = {h} layers)"]
+        out = [f"widths d = {d} (h = {h} layer{'s' if h != 1 else ''})"]
         if self.pairs:
             shown = ", ".join(f"({a}, {b})" for a, b in self.pairs[:6])
             more = f" and {len(self.pairs) - 6} more" if len(self.pairs) > 6 else ""
@@ -50,8 +50,9 @@ class WidthReport:
             out.append("paper's condition: fails (no 1 <= p1 < p2 <= h-1 with d_0 > d_p1 and "
                        "d_h > d_p2)")
             out.append("  paper predicts: every local minimum of the square loss (5) is global")
-        out.append("  square loss, any widths: no non-global local minima (L. Zhang 2019, "
-                   "reducing to Theorem 5); exactopen certifies refutations, never such a minimum")
+        out.append("  cited, not certified: for the square loss, deep linear networks have no "
+                   "non-global local minima for any widths, X and Y (L. Zhang 2019); exactopen "
+                   "certifies refutations of the paper's construction, never such a minimum")
         if self.bottleneck is not None:
             out.append(f"bottleneck: min hidden width r = {self.bottleneck} < min(d_0, d_h) = "
                        f"{min(d[0], d[-1])}")
@@ -62,9 +63,13 @@ class WidthReport:
             if not self.pairs:
                 out.append("  so the paper's remark that Theorem 8 holds for general convex losses "
                            "fails for these widths")
+        elif h == 1:
+            out.append("one layer, no hidden width: L(W) = l(W_1) is convex, so every local "
+                       "minimum is global for any convex loss")
         else:
-            out.append("no bottleneck (min hidden width >= min(d_0, d_h)): no spurious local "
-                       "minima for convex differentiable losses (Laurent & von Brecht 2018)")
+            out.append("no bottleneck (every hidden width >= min(d_0, d_h)); cited, not certified: "
+                       "then every local minimum is global for any convex differentiable loss "
+                       "(Laurent & von Brecht 2018)")
         return out
 
 
