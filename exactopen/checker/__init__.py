@@ -47,14 +47,18 @@ def check_text(text, accelerator=None, data=None, budget=BUDGET):
 
 
 def read_capped(path, binary=False):
-    """A file's content, refused before reading when it exceeds the file cap."""
+    """A file's content, refused before reading when it exceeds the file cap; read in pieces, so
+    that memory grows with the file, not with the cap."""
     if os.path.getsize(path) > MAX_FILE_BYTES:
         raise ResourceCap(f"{path}: {os.path.getsize(path)} bytes exceeds {MAX_FILE_BYTES}")
+    pieces, size = [], 0
     with open(path, "rb" if binary else "r", **({} if binary else {"encoding": "utf-8-sig"})) as f:
-        content = f.read(MAX_FILE_BYTES + 1)
-    if len(content) > MAX_FILE_BYTES:
-        raise ResourceCap(f"{path}: more than {MAX_FILE_BYTES} bytes")
-    return content
+        while piece := f.read(1 << 20):
+            size += len(piece)
+            if size > MAX_FILE_BYTES:
+                raise ResourceCap(f"{path}: more than {MAX_FILE_BYTES} bytes")
+            pieces.append(piece)
+    return (b"" if binary else "").join(pieces)
 
 
 def check_file(path, accelerator=None, data_path=None, budget=BUDGET):
@@ -69,6 +73,8 @@ def check_file(path, accelerator=None, data_path=None, budget=BUDGET):
     except UnicodeDecodeError:
         return 2, f"NOT VERIFIED: malformed: cannot read {path}: not UTF-8 text (a certificate " \
                   "is JSON in UTF-8; a data file goes after --data)"
+    except MemoryError:
+        return 3, f"NOT VERIFIED: resource cap: MemoryError while reading {path}"
     return check_text(text, accelerator, data, budget)
 
 

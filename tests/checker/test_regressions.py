@@ -271,3 +271,50 @@ def test_schema_rejects_what_it_can_express(path):
     with long_integers():
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     assert not _schema_ok(doc), "the schema accepts a defect it can express"
+
+
+# -- 8: memory: exit 3, never 1; reading takes memory in proportion to the file ----------------
+
+def test_memory_and_recursion_errors_are_resource_caps(monkeypatch):
+    import exactopen.checker as checker
+    path = ROOT / "certificates" / "behrends-open.json"
+    text = path.read_text()
+
+    def fail(error):
+        def raise_it(*args, **kwargs):
+            raise error
+        return raise_it
+
+    for error in (MemoryError, RecursionError):
+        monkeypatch.setattr(checker, "verify_document", fail(error))
+        _expect(*check_text(text), 3, error.__name__)
+    monkeypatch.setattr(checker, "read_capped", fail(MemoryError))
+    _expect(*checker.check_file(str(path)), 3, "MemoryError while reading")
+
+
+def test_reading_allocates_with_the_file_not_with_the_cap(monkeypatch):
+    """A 1-byte read of the whole cap reserved 256 MiB for any certificate (MemoryError under a
+    memory limit); reads are now in pieces of 1 MiB."""
+    import builtins
+
+    import exactopen.checker as checker
+    sizes, real_open = [], builtins.open
+
+    class Spy:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def read(self, n=-1):
+            sizes.append(n)
+            return self.handle.read(n)
+
+    monkeypatch.setattr(builtins, "open", lambda *a, **k: Spy(real_open(*a, **k)))
+    text = checker.read_capped(str(ROOT / "certificates" / "behrends-open.json"))
+    monkeypatch.undo()
+    assert text.startswith("{") and sizes and max(sizes) <= 1 << 20
