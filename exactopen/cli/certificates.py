@@ -101,12 +101,12 @@ def cmd_explain(args) -> int:
         raise InputError(f"{args.data}: cannot read: {getattr(exc, 'strerror', None) or exc}") \
             from None
     try:
-        blocks = explain(text, accelerator(args), data)
+        blocks = explain(text, accelerator(args), data, args.budget)
         html = output_format(args.format, args.output) == "html"
         rendered = render_html(blocks) if html else render_markdown(blocks)
     except NotExplainable as exc:
         print(f"{args.certificate}: {exc}; there is no proof to explain", file=sys.stderr)
-        return EXIT_NOT_VERIFIED
+        return exc.exit_code
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise InternalError(f"{args.certificate} verified, but its proof could not be rendered "
                             f"({type(exc).__name__}: {exc})") from None
@@ -224,7 +224,8 @@ def register(sub, fmt) -> None:
                                    "write it as a proof a person can read: the claim, the "
                                    "theorem used, each verified fact with its numbers, and why "
                                    "the verdict follows. HTML is one self-contained file. "
-                                   "Exit 1 if the certificate does not verify.",
+                                   "A certificate that does not verify exits as verify does: 1 "
+                                   "rejected, 2 malformed, 3 resource cap or work budget.",
                        epilog=examples("exactopen explain open.json",
                                        "exactopen explain open.json -o open.html"))
     p.add_argument("certificate", metavar="CERT.json", help=f"the certificate ({STDIN_HELP})")
@@ -234,6 +235,7 @@ def register(sub, fmt) -> None:
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the proof here (atomically) instead of standard output")
     p.add_argument("--data", metavar="FILE", help="the data file the claim names, if any")
+    add_budget(p)
     add_plain(p)
     add_quiet(p, "with -o, 'proof written to FILE'; without -o the proof itself is the output")
     p.set_defaults(func=cmd_explain)

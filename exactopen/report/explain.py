@@ -31,6 +31,7 @@ from fractions import Fraction
 
 from ..checker import check_text
 from ..checker.rules import RULES
+from ..checker.spec import BUDGET
 from ..errors import ExactOpenError
 from . import values as V
 from .text import format_polynomial
@@ -46,7 +47,12 @@ def _typeset(m: int, n: int) -> bool:
 
 
 class NotExplainable(ExactOpenError):
-    """The certificate did not verify; there is no proof to explain."""
+    """The certificate did not verify; there is no proof to explain.  ``exit_code`` is the
+    checker's (1 rejected, 2 malformed, 3 resource cap or work budget)."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 # -- names and values -----------------------------------------------------------------
@@ -644,15 +650,15 @@ def _conclusion(doc) -> str:
             f"{_better(doc, facts)} Hence the verdict: {verdict}.")
 
 
-def explain(text: str, accelerator=None, data=None) -> list:
+def explain(text: str, accelerator=None, data=None, budget: int = BUDGET) -> list:
     """The document of a certificate; raises :class:`NotExplainable` unless it verifies.
 
-    ``accelerator`` and ``data`` are handed to the checker (see
+    ``accelerator``, ``data`` and ``budget`` are handed to the checker (see
     :func:`exactopen.checker.check_text`).
     """
-    code, message = check_text(text, accelerator, data)
+    code, message = check_text(text, accelerator, data, budget)
     if code:
-        raise NotExplainable(message)
+        raise NotExplainable(message, code)
     doc = json.loads(text)
     known = Known()
     blocks = [("h1", f"Proof: {doc['kind'].replace('-', ' ')} ({doc['verdict']})"),

@@ -57,6 +57,19 @@ def test_refuses_certificates_that_do_not_verify(tmp_path, capsys):
     assert main(["explain", str(tmp_path / "missing.json")]) == 2
 
 
+def test_explain_exits_as_verify_does(tmp_path, capsys):
+    """Malformed is 2 and over the budget is 3, as verify says; --budget raises it."""
+    text = GALLERY[0].read_text()
+    malformed = tmp_path / "malformed.json"
+    malformed.write_text(text.replace('"steps"', '"stepz"', 1))
+    good = tmp_path / "good.json"
+    good.write_text(text)
+    for argv, code in ((["explain", str(malformed)], 2), (["explain", str(good), "--budget", "1"], 3),
+                       (["explain", str(good), "--budget", "2000000000"], 0)):
+        assert main(argv) == code == main(["verify", *argv[1:]])
+    capsys.readouterr()
+
+
 def test_explain_writes_a_file_in_the_format_its_name_says(tmp_path, capsys):
     for name, extra, html in (("proof.html", [], True), ("proof.HTM", [], True),
                               ("proof.md", [], False), ("proof.txt", [], False),
