@@ -531,9 +531,10 @@ def primitive_columns(M: "Matrix") -> "Matrix":
     m, n = M.shape
     if m * n == 0:
         return M
-    cols = [primitive_integer_vector(c, keep_sign=True) for c in M.T.to_flint().tolist()] \
-        if M._q.numer_denom()[1] != 1 else \
-        [_primitive_ints([int(x) for x in c], True) for c in M.T.to_flint().numer_denom()[0].tolist()]
+    # one common denominator (positive) for the whole matrix, then each column's gcd: the same
+    # positive scaling as column by column, in integers (float weights: dyadic, no Fractions)
+    cols = [_primitive_ints([int(x) for x in c], True)
+            for c in M._q.numer_denom()[0].transpose().tolist()]
     return Matrix.from_flint(flint.fmpz_mat(cols).transpose())
 
 

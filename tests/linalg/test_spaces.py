@@ -88,3 +88,26 @@ def test_a_matrix_and_its_transpose_share_their_rank_evidence(monkeypatch):
     assert ev.transposed and evidence.rank_evidence(A.T, transpose=False) == replace(ev, transposed=False)
     assert (null_space(A.T).ncols, column_space(A).ncols, rank(A.T)) == (1, 1, 1)
     assert len(calls) == 1  # one elimination for A, A.T and everything built on them
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_primitive_columns_scale_each_column_by_a_positive_rational(seed):
+    """Coprime integer columns, each a positive multiple of the input's column (signs kept), on
+    rational and dyadic matrices with zero columns."""
+    from fractions import Fraction
+    from math import gcd
+
+    from exactopen.linalg.matrix import primitive_columns
+    rng = random.Random(seed)
+    m, n = rng.randint(1, 6), rng.randint(1, 6)
+    scale = [Fraction(rng.choice([-1, 1]) * rng.randint(1, 9), 2 ** rng.randint(0, 30) * rng.choice([1, 3, 7]))
+             for _ in range(m * n)]
+    A = Matrix([[scale[i * n + j] * rng.randint(-3, 3) for j in range(n)] for i in range(m)])
+    P = primitive_columns(A)
+    for a, p in zip(A.columns(), P.columns()):
+        assert all(x.denominator == 1 for x in p)
+        assert gcd(*(int(x) for x in p)) == (1 if any(a) else 0)
+        if any(a):
+            k = next(i for i, x in enumerate(a) if x)
+            ratio = p[k] / a[k]
+            assert ratio > 0 and [ratio * x for x in a] == p
