@@ -59,6 +59,9 @@ def cmd_counterexample(args) -> int:
 
     widths = parse_widths(args.widths)
     report = analyze_widths(widths)
+    if args.loss == "weighted" and args.p1 is not None:
+        raise InputError("--p1 chooses the paper's construction, which is for --loss square; "
+                         "the weighted minimum has no p1")
     if args.loss == "square" and not report.paper_condition:
         raise NotApplicable(f"widths {widths} do not meet the paper's condition, so the paper "
                             "predicts that every local minimum is global and there is no "
@@ -188,13 +191,16 @@ def _activation(text: str) -> dict:
 def cmd_network_open(args) -> int:
     from ..certify.networks import lemma3_certificate, lemma7_certificate
 
+    if args.lemma == "7" and args.activation is not None:
+        raise InputError("--activation is for --lemma 3; Lemma 7 is about the linear product "
+                         "map and has no activation")
     net = _read_network(args, args.network)
     if args.lemma == "7":
         cert = lemma7_certificate(net)
         result = (f"rank(W_h ... W_1) = min width {min(net.widths)}: non-degenerate, so the "
                   "product map is locally open at W (Lemma 7)")
     else:
-        cert = lemma3_certificate(net, _activation(args.activation))
+        cert = lemma3_certificate(net, _activation(args.activation or "leaky-relu:1/10"))
         result = ("every layer has full row rank and X full column rank: the pyramidal network "
                   "is locally open at W (Lemma 3)")
     emit(args, [result, write_certificate(args, cert)], result)
@@ -277,9 +283,9 @@ def register(sub, fmt) -> None:
     p.add_argument("--lemma", choices=("7", "3"), default="7",
                    help="7: the product map of a deep linear network at a non-degenerate "
                         "point; 3: a pyramidal network with an activation")
-    p.add_argument("--activation", default="leaky-relu:1/10", metavar="ACTIVATION",
+    p.add_argument("--activation", metavar="ACTIVATION",
                    help="for Lemma 3: identity or leaky-relu:SLOPE with a positive rational "
-                        "SLOPE")
+                        "SLOPE (default: leaky-relu:1/10)")
     add_output(p)
     add_quiet(p, "the lemma's conclusion")
     p.set_defaults(func=cmd_network_open)

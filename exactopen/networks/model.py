@@ -27,14 +27,15 @@ from ..linalg import Matrix
 def parse_widths(text: str | list) -> list[int]:
     """``"2,1,1,2"`` -> ``[2, 1, 1, 2]``, with a clear error for anything else."""
     parts = text if isinstance(text, list) else str(text).replace(" ", "").split(",")
+    shown = ",".join(map(str, text)) if isinstance(text, list) else text
     try:
         widths = [int(p) for p in parts]
     except (TypeError, ValueError):
-        raise InputError(f"widths {text!r}: expected positive integers like 2,1,1,2") from None
+        raise InputError(f"widths {shown}: expected positive integers like 2,1,1,2") from None
     if len(widths) < 2 or any(d < 1 for d in widths):
-        raise InputError(f"widths {text!r}: need at least two widths, each at least 1")
+        raise InputError(f"widths {shown}: need at least two widths, each at least 1")
     if max(widths) > 64 or len(widths) > 17:
-        raise InputError(f"widths {text!r}: exactopen builds networks with widths <= 64 and "
+        raise InputError(f"widths {shown}: exactopen builds networks with widths <= 64 and "
                          "depth <= 16")
     return widths
 
@@ -74,8 +75,11 @@ class LinearNetwork:
             if M.shape != (d[-1], self.X.ncols):
                 raise InputError(f"{name} is {M.nrows} x {M.ncols}, expected "
                                  f"{d[-1]} x {self.X.ncols}")
-        if any(x <= 0 for row in self.weights.tolist() for x in row):
-            raise InputError("weights must be positive")
+        bad = next(((i, j, x) for i, row in enumerate(self.weights.tolist())
+                    for j, x in enumerate(row) if x <= 0), None)
+        if bad:
+            raise InputError(f"weights: row {bad[0] + 1}, column {bad[1] + 1}: {bad[2]} is not "
+                             "positive (the weighted loss needs every weight > 0)")
 
     @property
     def depth(self) -> int:

@@ -265,3 +265,19 @@ def test_gallery_check_writes_nothing(capsys, tmp_path):
     assert code == 2 and "no such directory" in err and not missing.exists()
     code, out, _ = run(capsys, "gallery", "--check", "--out", str(tmp_path), "-q")
     assert code == 1 and out.startswith("gallery differs") and not list(tmp_path.iterdir())
+
+
+def test_options_that_do_not_apply_are_refused(capsys, tmp_path):
+    """An option the chosen route would ignore is an error, not silently dropped."""
+    code, _, err = run(capsys, "counterexample", "--widths", "2,1,2,2", "--loss", "weighted",
+                       "--p1", "1")
+    assert code == 2 and "--p1" in err
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps({"widths": [2, 1, 2], "layers": [[[1, 0]], [[1], [0]]],
+                               "Y": [[1, 0], [0, 0]]}))
+    code, _, err = run(capsys, "network-open", str(net), "--activation", "identity")
+    assert code == 2 and "--activation is for --lemma 3" in err
+    net.write_text(json.dumps({"widths": [1, 1], "layers": [[[1]]], "Y": [[1, 2]],
+                               "X": [[1, 0]], "weights": [[1, "-1/2"]]}))
+    code, _, err = run(capsys, "classify", str(net))
+    assert code == 2 and "weights: row 1, column 2: -1/2 is not positive" in err
