@@ -68,7 +68,7 @@ def parse_rational(value, *, exact_floats: bool = False, where: str = "") -> Fra
     """
     prefix = f"{where}: " if where else ""
     if isinstance(value, bool):
-        raise InputError(f"{prefix}{value!r} is a boolean, not a number")
+        raise InputError(f"{prefix}{value!r} (true or false in JSON) is a boolean, not a number")
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, Fraction):
@@ -90,6 +90,8 @@ def parse_rational(value, *, exact_floats: bool = False, where: str = "") -> Fra
     foreign = _foreign_number(value, exact_floats, prefix)
     if foreign is not None:
         return foreign
+    if value is None:
+        raise InputError(f"{prefix}None (null in JSON) is not a number")
     raise InputError(f"{prefix}{value!r} (a {type(value).__name__}) is not a number")
 
 
@@ -104,7 +106,7 @@ def _foreign_number(value, exact_floats: bool, prefix: str) -> Fraction | None:
         if kind in ("i", "u"):
             return Fraction(int(value))
         if kind == "b":
-            raise InputError(f"{prefix}{value!r} is a boolean, not a number")
+            raise InputError(f"{prefix}{value!r} (true or false in JSON) is a boolean, not a number")
         if kind == "f":
             if not math.isfinite(value):
                 raise InputError(f"{prefix}{value} is not a finite number")

@@ -100,7 +100,7 @@ def test_unreadable_files_are_named_in_plain_words(tmp_path, monkeypatch):
     ("zero.json", '[["1/0"]]', "row 1, column 1: '1/0' has a zero denominator"),
     ("nan.json", "[[NaN]]", "NaN is not a finite number"),
     ("inf.txt", "1 inf\n", "row 1, column 2: 'inf' is not a number"),
-    ("bool.json", "[[true]]", "row 1, column 1: True is a boolean"),
+    ("bool.json", "[[true]]", "row 1, column 1: True (true or false in JSON) is a boolean"),
     ("empty.txt", "# nothing\n", "no rows found"),
     ("bad.json", "[[1, 2]", "not valid JSON"),
     ("notrows.json", "[1, 2]", "row 1 is not a list"),
