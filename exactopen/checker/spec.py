@@ -18,8 +18,10 @@ VERSION = 2
 #: The prime of determinant residues and minor inverses: 2^61 - 1.
 PRIME = (1 << 61) - 1
 
-#: Largest file read anywhere: matrix, network, certificate or data file (bytes).
+#: Largest file read anywhere: matrix, network, certificate or data file (bytes), and
+#: largest JSON header of a safetensors file.
 MAX_FILE_BYTES = 256 << 20
+MAX_HEADER = 16 << 20
 #: Longest number in user input (characters), e.g. one entry of a matrix file.
 MAX_INPUT_CHARS = 4000
 #: Longest number in a certificate (characters).  Larger than the input cap:

@@ -19,9 +19,9 @@ import zipfile
 from itertools import repeat
 from operator import itemgetter
 
-from .spec import MAX_DIM, MAX_ENTRIES
+from .spec import MAX_DIM, MAX_ENTRIES, MAX_HEADER
 
-MAX_HEADER, MAX_NPY_HEADER = 16 << 20, 10000  # bytes; the second is NumPy's own default
+MAX_NPY_HEADER = 10000  # bytes of a .npy header: NumPy's own default
 #: dtype -> struct letter (BF16: the upper half of a float32)
 DTYPES = {"I8": "b", "I16": "h", "I32": "i", "I64": "q", "U8": "B", "U16": "H", "U32": "I",
           "U64": "Q", "F16": "e", "BF16": "H", "F32": "f", "F64": "d"}

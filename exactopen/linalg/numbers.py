@@ -26,9 +26,9 @@ from ..checker.spec import MAX_INPUT_CHARS
 from ..errors import InputError, ResourceLimitError
 
 #: Longest accepted text of one number (characters; shared with the checker's spec),
-#: and largest decimal exponent.
+#: and largest decimal exponent: 1e4000 has as many digits as the longest number written out.
 MAX_NUMBER_CHARS = MAX_INPUT_CHARS
-MAX_EXPONENT = 4000
+MAX_EXPONENT = MAX_INPUT_CHARS
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _FRACTION = re.compile(r"([+-]?\d+)\s*/\s*([+-]?\d+)")

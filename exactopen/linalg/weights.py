@@ -37,11 +37,8 @@ import flint
 import numpy as np
 
 from ..errors import InputError, ResourceLimitError
-from ..checker.spec import MAX_DIM, MAX_ENTRIES, MAX_FILE_BYTES
+from ..checker.spec import MAX_DIM, MAX_ENTRIES, MAX_FILE_BYTES, MAX_HEADER
 from .matrix import Matrix
-
-#: Largest weight file read (bytes), and largest safetensors JSON header.
-MAX_HEADER_BYTES = 16 * 1024 * 1024
 
 #: safetensors dtype -> NumPy dtype (BF16 is widened by hand, see :func:`_bf16`)
 _SAFETENSORS = {"I8": "i1", "I16": "<i2", "I32": "<i4", "I64": "<i8", "U8": "u1", "U16": "<u2",
@@ -164,9 +161,9 @@ def _safetensors_index(path: str) -> dict:
     # the library checks the layout (offsets, sizes, tiling); these checks are stricter than it:
     with open(path, "rb") as fp:
         size = int.from_bytes(fp.read(8), "little")
-        if size > MAX_HEADER_BYTES:
+        if size > MAX_HEADER:
             raise ResourceLimitError(f"{path}: a safetensors header of {size} bytes exceeds "
-                                     f"the cap ({MAX_HEADER_BYTES})")
+                                     f"the cap ({MAX_HEADER})")
         try:
             header = json.loads(fp.read(size).decode("utf-8"), object_pairs_hook=_strict_object)
         except InputError as exc:
