@@ -85,6 +85,8 @@ def main(argv=None) -> int:
     except OSError as exc:  # in plain words, naming the user's path
         where = f"{exc.filename}: " if exc.filename else ""
         return _failed(args, EXIT_INPUT, "error", f"{where}{exc.strerror or exc}")
+    except MemoryError:
+        return _failed(args, EXIT_CAP, "resource cap", "out of memory; nothing was written")
     except KeyboardInterrupt:
         print("exactopen: interrupted; nothing was written", file=sys.stderr)
         return 130

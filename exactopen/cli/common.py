@@ -79,10 +79,14 @@ def read_stdin(args, what: str = "input") -> str:
         raise InputError("'-' (standard input) can stand for only one input of a command")
     args.stdin_taken = True
     stream = getattr(sys.stdin, "buffer", None)
-    data = stream.read(MAX_FILE_BYTES + 1) if stream is not None else \
-        sys.stdin.read(MAX_FILE_BYTES + 1).encode("utf-8")
-    if len(data) > MAX_FILE_BYTES:
-        raise ResourceLimitError(f"standard input: more than {MAX_FILE_BYTES} bytes (the cap)")
+    pieces, size = [], 0
+    while piece := (stream.read(1 << 20) if stream is not None else   # in pieces: memory grows
+                    sys.stdin.read(1 << 20).encode("utf-8")):        # with the input, not the cap
+        size += len(piece)
+        if size > MAX_FILE_BYTES:
+            raise ResourceLimitError(f"standard input: more than {MAX_FILE_BYTES} bytes (the cap)")
+        pieces.append(piece)
+    data = b"".join(pieces)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -223,9 +227,20 @@ def add_output(p) -> None:
     add_plain(p)
 
 
+def _units(text: str) -> int:
+    import argparse
+    try:
+        units = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        units = 0
+    if units < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a positive whole number of units")
+    return units
+
+
 def add_budget(p) -> None:
     from ..checker.spec import BUDGET
-    p.add_argument("--budget", type=int, default=BUDGET, metavar="UNITS",
+    p.add_argument("--budget", type=_units, default=BUDGET, metavar="UNITS",
                    help=f"the checker's work budget per certificate in cost units, counted "
                         f"before any arithmetic (default {BUDGET:,}: at most about a minute of "
                         f"plain checking)")
