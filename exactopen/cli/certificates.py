@@ -82,24 +82,29 @@ def cmd_verify(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from ..checker import CheckerError, read_capped
+    from ..checker import KIND, CheckerError, read_capped
     from ..report import NotExplainable, explain, output_format, render_html, render_markdown
-    from .output import write_output
+    from .output import write_output, write_stdout
 
-    if args.certificate == "-":
-        text = read_stdin(args, "certificate")
-    else:
-        try:
-            text = read_capped(args.certificate)
-        except (OSError, UnicodeDecodeError, CheckerError) as exc:
-            reason = getattr(exc, "strerror", None) or (
-                "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc)
-            raise InputError(f"{args.certificate}: cannot read: {reason}") from None
+    def not_explained(code: int, message) -> int:  # the exit code verify would give
+        print(f"{args.certificate}: NOT VERIFIED: {KIND[code]}{message}; there is no proof to "
+              "explain", file=sys.stderr)
+        return code
+
     try:
+        if args.certificate == "-":
+            text = read_stdin(args, "certificate")
+        else:
+            text = read_capped(args.certificate)
         data = read_capped(args.data, binary=True) if args.data else None
-    except (OSError, CheckerError) as exc:
-        raise InputError(f"{args.data}: cannot read: {getattr(exc, 'strerror', None) or exc}") \
-            from None
+    except ResourceLimitError as exc:
+        return not_explained(3, exc)
+    except CheckerError as exc:
+        return not_explained(exc.exit_code, exc)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        path = getattr(exc, "filename", None) or args.certificate
+        raise InputError(f"{path}: cannot read: {reason}") from None
     try:
         blocks = explain(text, accelerator(args), data, args.budget)
         html = output_format(args.format, args.output) == "html"
@@ -115,7 +120,7 @@ def cmd_explain(args) -> int:
         line = f"proof written to {args.output} ({'HTML' if html else 'Markdown'})"
         emit(args, [line], line)
     else:
-        sys.stdout.write(rendered)
+        write_stdout(rendered)
     return EXIT_OK
 
 

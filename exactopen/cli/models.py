@@ -147,7 +147,7 @@ def _html(args, outcomes, doc) -> None:
         proof = os.path.splitext(out.job.certificate)[0] + ".html"
         data = read_capped(out.job.data.path, binary=True)
         write_output(os.path.join(args.out, proof),
-                     render_html(explain(out.text, accelerator(args), data)))
+                     render_html(explain(out.text, accelerator(args), data, args.budget)))
         lines.append(f"<tr><td>{html.escape(out.job.name)}</td><td>{html.escape(_shapes(out))}"
                      f"</td><td>{' '.join(map(str, out.ranks))}</td><td>{out.verdict}</td>"
                      f'<td><a href="{html.escape(proof)}">proof</a> · '

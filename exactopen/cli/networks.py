@@ -63,7 +63,7 @@ def cmd_counterexample(args) -> int:
         raise InputError("--p1 chooses the paper's construction, which is for --loss square; "
                          "the weighted minimum has no p1")
     if args.loss == "square" and not report.paper_condition:
-        raise NotApplicable(f"widths {widths} do not meet the paper's condition, so the paper "
+        raise NotApplicable(f"widths {','.join(map(str, widths))} do not meet the paper's condition, so the paper "
                             "predicts that every local minimum is global and there is no "
                             "construction to test; try --loss weighted where there is a "
                             "bottleneck")

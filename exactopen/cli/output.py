@@ -22,8 +22,7 @@ def write_output(path: str, text: str) -> None:
       :class:`~exactopen.errors.InputError`, nothing written.
     """
     if path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
         return
     target = os.path.realpath(path)
     try:
@@ -63,3 +62,15 @@ def write_output(path: str, text: str) -> None:
         if isinstance(exc, OSError):
             raise InputError(f"{path}: cannot write: {exc.strerror}") from None
         raise
+
+
+def write_stdout(text: str) -> None:
+    """A document (certificate, proof, factors) on standard output in UTF-8, as files are
+    written, whatever the terminal's encoding (messages are escaped for it instead)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()

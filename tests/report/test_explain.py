@@ -67,7 +67,25 @@ def test_explain_exits_as_verify_does(tmp_path, capsys):
     for argv, code in ((["explain", str(malformed)], 2), (["explain", str(good), "--budget", "1"], 3),
                        (["explain", str(good), "--budget", "2000000000"], 0)):
         assert main(argv) == code == main(["verify", *argv[1:]])
+    big = tmp_path / "big.json"
+    with open(big, "wb") as handle:  # sparse: past the file cap without writing it
+        handle.truncate((256 << 20) + 1)
+    assert main(["explain", str(big)]) == 3 == main(["verify", str(big)])
+    assert main(["explain", str(good), "--data", str(big)]) == 3
     capsys.readouterr()
+
+
+def test_a_proof_on_standard_output_is_utf8_whatever_the_terminal():
+    """The proof is a document: UTF-8 as its charset says, never escaped for a cp1252 pipe."""
+    import os
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "exactopen.cli", "explain", str(GALLERY[0]),
+                           "--format", "html"], capture_output=True, timeout=120,
+                          env=dict(os.environ, PYTHONIOENCODING="cp1252"))
+    assert done.returncode == 0, done.stderr
+    page = done.stdout.decode("utf-8")
+    assert 'charset="utf-8"' in page.lower() and "\\u" not in page and "≤" in page
 
 
 def test_explain_writes_a_file_in_the_format_its_name_says(tmp_path, capsys):
