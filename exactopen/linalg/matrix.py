@@ -230,12 +230,20 @@ class Matrix:
         return sympy.Matrix(m, n, [sympy.Rational(int(x.p), int(x.q)) for x in self._q.entries()])
 
     def __array__(self, dtype=None, copy=None):
-        """``numpy.array(A)``: an object array of exact ``Fraction`` entries (``dtype`` as
-        NumPy's ``astype`` converts them; :meth:`to_numpy` gives integer arrays)."""
+        """``numpy.array(A)``: an object array of exact ``Fraction`` entries.  With an integer
+        ``dtype``, the entries must be integers that fit (as :meth:`to_numpy`), never truncated;
+        a float ``dtype`` is the caller's explicit request for rounded values."""
         import numpy as np
 
         if copy is False:
             raise ValueError("a Matrix has no NumPy buffer to share; numpy.array(A) copies")
+        if dtype is not None and np.dtype(dtype).kind in "iub":
+            exact = self.to_numpy().astype(object)
+            out = exact.astype(dtype)
+            if not (out.astype(object) == exact).all():
+                raise InputError(f"the entries do not fit {np.dtype(dtype)} exactly; "
+                                 "numpy.array(A) holds them as Fractions")
+            return out
         out = np.empty(self.shape, dtype=object)
         for i, row in enumerate(self.tolist()):
             out[i, :] = row
@@ -488,6 +496,9 @@ class Matrix:
         """Equal entries and shape; a NumPy, SymPy or FLINT matrix compares by its exact
         entries (a binary-float array never equals: it is refused as an operand)."""
         if not isinstance(other, Matrix):
+            shape = getattr(other, "shape", None)
+            if isinstance(shape, tuple) and tuple(shape) != self.shape:
+                return False  # before converting the other matrix
             try:
                 other = _operand(other)
             except InputError:

@@ -276,6 +276,8 @@ def read_matrix(spec: str) -> Matrix:
     if len(stripped.split()) > 1:  # numbers and a typo ('1 x'): say what is wrong in it
         try:
             return parse_text(stripped, "inline matrix")
+        except ResourceLimitError:
+            raise
         except InputError as exc:
             raise InputError(f"{spec}: no such file, nor an inline matrix ({exc})") from None
     raise InputError(f"{spec}: no such file (inline matrices look like '[[1,2],[3,4]]', "

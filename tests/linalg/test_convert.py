@@ -174,17 +174,27 @@ def test_sympy_and_numpy_on_the_left():
     S = B.to_sympy()
     for product in (S * A, S @ A):
         assert isinstance(product, Matrix) and product == B @ A
-    assert S + B == 2 * B and isinstance(S - B, Matrix) and (S - B).is_zero()
+    assert isinstance(S + B, Matrix) and S + B == 2 * B
+    assert isinstance(S - B, Matrix) and (S - B).is_zero()
     assert A == A.to_sympy() and A.to_sympy() == sympy.Matrix(A) == sympy.sympify(A)
-    assert A != A.to_sympy() + sympy.ones(3, 3) and A != 3 and A != np.eye(3)
+    assert A != A.to_sympy() + sympy.ones(3, 3) and A != 3 and A != np.ones((2, 2), dtype=int)
+    assert Matrix.identity(3) == np.eye(3, dtype=int) and Matrix.identity(3) != np.eye(3)
     array = np.array(A)
     assert array.dtype == object and array.tolist() == A.tolist()
     assert Matrix(np.array(Matrix([[1, 2]]), dtype=np.int64)) == Matrix([[1, 2]])
+    with pytest.raises(InputError, match="not an integer"):  # never truncated to 0
+        np.array(Matrix([["1/2", 2]]), dtype=np.int64)
     with pytest.raises(ValueError):
         np.array(A, copy=False)
 
 
 def test_repr_of_entries_past_pythons_integer_string_limit():
-    big = Matrix([[2, 1], [1, 1]]) ** 20000  # entries of about 8,360 digits
-    assert "<a rational of about 8,36" in repr(big)
+    import sys
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(4300)  # Python's default, whatever ran before
+    try:
+        big = Matrix([[2, 1], [1, 1]]) ** 20000  # entries of about 8,360 digits
+        assert "<a rational of about 8,36" in repr(big)
+    finally:
+        sys.set_int_max_str_digits(old)
     assert repr(Matrix([["1/3", 2]])) == "Matrix([['1/3', '2']], ncols=2)"
