@@ -331,14 +331,12 @@ class Matrix:
 
     def submatrix(self, rows: Iterable[int], cols: Iterable[int]) -> "Matrix":
         rows, cols = list(rows), list(cols)
-        if self._q.numer_denom()[1] == 1 and rows and cols:
-            numerators = self.numerator_rows()
-            return Matrix._wrap(flint.fmpz_mat([[numerators[i][j] for j in cols] for i in rows]))
-        q = flint.fmpq_mat(len(rows), len(cols))
-        for a, i in enumerate(rows):
-            for b, j in enumerate(cols):
-                q[a, b] = self._q[i, j]
-        return Matrix._wrap(q)
+        if not (rows and cols):
+            return Matrix.zeros(len(rows), len(cols))
+        Z, d = self._q.numer_denom()  # integers over one denominator: no rational per entry
+        ints = self.numerator_rows() if d == 1 else Z.tolist()
+        sub = flint.fmpz_mat([[ints[i][j] for j in cols] for i in rows])
+        return Matrix._wrap(sub if d == 1 else flint.fmpq_mat(sub) / d)
 
     # -- arithmetic ---------------------------------------------------------
     @property

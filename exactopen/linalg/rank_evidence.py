@@ -118,9 +118,9 @@ def _evidence_for_integer_matrix(Z: flint.fmpz_mat, prime: int):
     if r == 0:
         return 0, [], [], flint.fmpz_mat(0, n), 1
     cols = _pivots(R, r)
-    sub = M.transpose() if r == n else \
-        flint.nmod_mat(r, m, [M[i, j] for j in cols for i in range(m)], prime)
-    rows = _pivots(sub.rref()[0], r)
+    # the first independent rows of M are those of M[:, cols] (every column of M is a
+    # combination of the pivot columns, so a set of rows has the same rank in both)
+    rows = _pivots(M.transpose().rref()[0], r)
     free = [j for j in range(n) if j not in set(cols)]
     if not free:
         return r, rows, cols, flint.fmpz_mat(r, 0), 1
@@ -161,10 +161,12 @@ def kernel_identity_holds(Z: flint.fmpz_mat, cols, pivot_part, denominator, exac
             if flint.nmod_mat(Z, q) * flint.nmod_mat(n, 1, Kv, q) != flint.nmod_mat(m, 1, q):
                 return False
         return True
-    ZF = _submatrix(Z, range(m), free)
-    ZJ = _submatrix(Z, range(m), cols)
-    scaled = ZF * denominator
-    return (ZJ * pivot_part + scaled).is_zero() if cols else scaled.is_zero()
+    K = [[0] * len(free) for _ in range(n)]  # K[J, :] = P, K[F, :] = d I: one product Z K
+    for a, j in enumerate(cols):
+        K[j] = [pivot_part[a, f] for f in range(len(free))]
+    for f, j in enumerate(free):
+        K[j][f] = denominator
+    return (Z * flint.fmpz_mat(K)).is_zero()
 
 
 def rank_evidence(A: Matrix, *, exact: bool = True, transpose: bool | None = None,

@@ -111,3 +111,37 @@ def test_primitive_columns_scale_each_column_by_a_positive_rational(seed):
             k = next(i for i, x in enumerate(a) if x)
             ratio = p[k] / a[k]
             assert ratio > 0 and [ratio * x for x in a] == p
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_rank_evidence_rows_are_the_first_independent_rows(seed):
+    """The minor's rows are the greedy (first) independent rows of the whole matrix, its columns
+    the RREF pivots; A K = 0 with K of full column rank; a changed kernel entry is caught by
+    the exact check and by the projections modulo primes."""
+    import flint
+
+    from exactopen.linalg import rank_evidence as evidence
+    rng = random.Random(seed)
+    m, n = rng.randint(1, 9), rng.randint(1, 9)
+    A = low_rank(rng, m, n, rng.randint(0, min(m, n)))
+    ev = evidence.rank_evidence(A, transpose=False)
+    greedy = []
+    for i in range(m):
+        if brute_rank(A.submatrix(greedy + [i], range(n))) > len(greedy):
+            greedy.append(i)
+    assert list(ev.rows) == greedy and ev.rank == len(greedy) == brute_rank(A)
+    if ev.rank:
+        assert A.submatrix(ev.rows, ev.cols).to_flint().det() != 0
+    K = ev.kernel_basis(n)
+    assert (A @ K).is_zero() and brute_rank(K) == n - ev.rank
+    Z = A.integer_rows()
+    for exact in (True, False):
+        assert evidence.kernel_identity_holds(Z, ev.cols, ev.kernel_pivot_part,
+                                              ev.kernel_denominator, exact)
+    if ev.rank and n > ev.rank and not Z.is_zero():
+        wrong = flint.fmpz_mat(ev.kernel_pivot_part)
+        a = next(a for a, j in enumerate(ev.cols) if any(Z[i, j] for i in range(m)))
+        wrong[a, 0] += 1
+        for exact in (True, False):
+            assert not evidence.kernel_identity_holds(Z, ev.cols, wrong, ev.kernel_denominator,
+                                                      exact)
