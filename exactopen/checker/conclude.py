@@ -200,20 +200,33 @@ CONSTRUCTIONS = {"theorem-8-paper": "network-not-local-minimum",
                  "weighted-bottleneck": "network-local-minimum"}
 
 
-def _construction(claim, kind):
-    _need(CONSTRUCTIONS.get(claim["construction"]) == kind, "construction",
-          f"one of {[c for c, k in CONSTRUCTIONS.items() if k == kind]}", claim["construction"])
+def _construction(env, claim, kind):
+    """The label names a kind, and what it says of the network holds: the paper's construction
+    needs widths meeting its condition and the square loss (equal weights); the weighted one
+    a bottleneck."""
+    label, d = claim["construction"], env.network.widths
+    _need(CONSTRUCTIONS.get(label) == kind, "construction",
+          f"one of {[c for c, k in CONSTRUCTIONS.items() if k == kind]}", label)
+    if label == "theorem-8-paper":
+        _need(any(d[0] > d[a] and d[-1] > d[b] for a in range(1, len(d)) for b in
+                  range(a + 1, len(d) - 1)), label, "widths with 1 <= p1 < p2 <= h-1, d_0 > d_p1 "
+              "and d_h > d_p2", d)
+        _need(len({x for row in env.network.w for x in row}) == 1, label,
+              "equal weights (the square loss)", "unequal weights")
+    else:
+        _need(min(d[1:-1], default=min(d)) < min(d[0], d[-1]), label,
+              "a bottleneck: a hidden width below min(d_0, d_h)", d)
 
 
 def not_local_minimum(env, claim, cert):
-    _construction(claim, "network-not-local-minimum")
+    _construction(env, claim, "network-not-local-minimum")
     _properties(env, claim)
     _need(cert["verdict"] == "not-a-local-minimum", "verdict", "not-a-local-minimum", cert["verdict"])
     _need(env.facts.get(("descent", "W")), "descent curve", "a descent-curve step for W")
 
 
 def local_minimum(env, claim, cert):
-    _construction(claim, "network-local-minimum")
+    _construction(env, claim, "network-local-minimum")
     _properties(env, claim)
     _need(env.facts.get(("strict-chart-minimum", "W")), "local minimum", "a chart-minimum step for W")
     verdict = "non-global-local-minimum" if _better_point_exists(env) else "local-minimum"

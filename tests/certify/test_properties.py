@@ -67,3 +67,26 @@ def test_openness_certificates_verify_and_follow_the_rank_rule(m, k, n, data):
         assert report.locally_open == (m + r2 <= k + r12 or n + r1 <= k + r12)
     assert check_text(dumps(openness_certificate(report))) == (0, "VERIFIED")
 
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_intersection_vectors_are_written_canonically(seed):
+    """u and y are primitive integer vectors, first non-zero entry positive (the generator's
+    canonical form; the checker accepts any vector that proves (iii) or (iv) false)."""
+    import json
+    import random
+    from math import gcd
+
+    from conftest import low_rank
+    rng = random.Random(seed)
+    m, n = rng.randint(3, 6), rng.randint(3, 6)
+    k = rng.randint(2, min(m, n) - 1)
+    W1, W2 = low_rank(rng, m, k, rng.randint(1, k)), low_rank(rng, k, n, rng.randint(1, k))
+    doc = json.loads(dumps(openness_certificate(analyze(W1, W2))))
+    vectors = [s["value"] for s in doc["steps"] if s["rule"] == "matrix" and s["name"] in "uy"]
+    for value in vectors:
+        entries = [parse_rational(x) for row in value["rows"] for x in row] if "rows" in value \
+            else [parse_rational(x) for _, _, x in sorted(value["nonzeros"])]  # sparse form
+        assert all(x.denominator == 1 for x in entries)
+        assert gcd(*(int(x) for x in entries)) == 1 and next(x for x in entries if x) > 0
+    assert check_text(json.dumps(doc)) == (0, "VERIFIED")

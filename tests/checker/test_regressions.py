@@ -318,3 +318,43 @@ def test_reading_allocates_with_the_file_not_with_the_cap(monkeypatch):
     text = checker.read_capped(str(ROOT / "certificates" / "behrends-open.json"))
     monkeypatch.undo()
     assert text.startswith("{") and sizes and max(sizes) <= 1 << 20
+
+
+# -- 9: construction labels bound to the network, not only to the kind ---------------------
+
+def _relabelled(doc, kind, construction, verdict):
+    doc = copy.deepcopy(doc)
+    doc["kind"], doc["verdict"] = kind, verdict
+    doc["claim"] = {"network": doc["claim"]["network"], "construction": construction,
+                    "properties": []}
+    return doc
+
+
+def test_a_construction_label_must_fit_the_network():
+    """A verified descent at the zero point of widths 2,2,2,2 (no pair p1 < p2 meets the paper's
+    condition) relabelled as the paper's Theorem 8 construction, and an identity network at a
+    strict chart minimum without a bottleneck relabelled as the weighted-bottleneck one, were
+    accepted; the labels now say something true of the network."""
+    from exactopen.certify.classify import classify_certificate
+    from exactopen.networks.model import network_from_json
+
+    zero = network_from_json(json.dumps({"widths": [2, 2, 2, 2], "layers": [[[0, 0], [0, 0]]] * 3,
+                                         "Y": [[1, 0], [0, 1]]}), "zero point")
+    verdict, doc = classify_certificate(zero)
+    assert verdict == "not-a-local-minimum"
+    _expect(*_check(_relabelled(doc, "network-not-local-minimum", "theorem-8-paper",
+                                "not-a-local-minimum")), 1, "d_0 > d_p1")
+    k, P = 2, 4  # P = r (m + n - r) chart coordinates
+
+    def eye(n):
+        return {"shape": [n, n], "rows": [["1" if i == j else "0" for j in range(n)]
+                                          for i in range(n)]}
+
+    net = {"widths": [k, k, k], "layers": [eye(k), eye(k)], "X": eye(k), "Y": eye(k),
+           "weights": {"shape": [k, k], "rows": [["1"] * k for _ in range(k)]}}
+    chart = {"id": 1, "rule": "chart-minimum", "uses": [], "point": "W", "rows": list(range(k)),
+             "cols": list(range(k)), "inverse": eye(k), "lower": eye(P), "diagonal": ["1"] * P}
+    doc = {"format": "exactopen-certificate", "version": 2, "kind": "network-local-minimum",
+           "claim": {"network": net, "construction": "weighted-bottleneck", "properties": []},
+           "steps": [chart], "verdict": "local-minimum"}
+    _expect(*_check(doc), 1, "a bottleneck")
