@@ -30,10 +30,10 @@ from ..errors import InputError, ResourceLimitError
 MAX_NUMBER_CHARS = MAX_INPUT_CHARS
 MAX_EXPONENT = MAX_INPUT_CHARS
 
-_INTEGER = re.compile(r"[+-]?\d+")
-_FRACTION = re.compile(r"([+-]?\d+)\s*/\s*([+-]?\d+)")
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_FRACTION = re.compile(r"([+-]?\d+)\s*/\s*([+-]?\d+)", re.ASCII)
 _NOT_INTEGER_TEXT = re.compile(r"[^0-9+,-]")
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 FLOAT_REFUSED = (
     "is a binary float; exactopen computes exactly and will not guess what it "

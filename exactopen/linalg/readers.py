@@ -231,7 +231,7 @@ def _matrix_market_integers(data, layout, symmetry, m, n, count) -> Matrix | Non
 
 
 #: Inline text made of numbers alone: one row (``1 2 3``) or a scalar (``5``).
-_NUMBERS = re.compile(r"[\s,]*[-+.\d][-+./\deE\s,]*")
+_NUMBERS = re.compile(r"[\s,]*[-+.\d][-+./\deE\s,]*", re.ASCII)
 
 
 def parse_matrix_text(text: str, source: str, name: str = "") -> Matrix:

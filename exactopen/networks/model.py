@@ -24,12 +24,19 @@ from ..linalg.readers import exact_json_loads, matrix_from_json_value
 from ..linalg import Matrix
 
 
+def _width(p) -> int:
+    """A width as written: a Python int (not a bool) or ASCII digits."""
+    if type(p) is int or (isinstance(p, str) and p.isascii() and p.isdigit()):
+        return int(p)
+    raise ValueError(p)
+
+
 def parse_widths(text: str | list) -> list[int]:
     """``"2,1,1,2"`` -> ``[2, 1, 1, 2]``, with a clear error for anything else."""
     parts = text if isinstance(text, list) else str(text).replace(" ", "").split(",")
     shown = ",".join(map(str, text)) if isinstance(text, list) else text
     try:
-        widths = [int(p) for p in parts]
+        widths = [_width(p) for p in parts]
     except (TypeError, ValueError):
         raise InputError(f"widths {shown}: expected positive integers like 2,1,1,2") from None
     if len(widths) < 2 or any(d < 1 for d in widths):

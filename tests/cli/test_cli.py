@@ -281,3 +281,12 @@ def test_options_that_do_not_apply_are_refused(capsys, tmp_path):
                                "X": [[1, 0]], "weights": [[1, "-1/2"]]}))
     code, _, err = run(capsys, "classify", str(net))
     assert code == 2 and "weights: row 1, column 2: -1/2 is not positive" in err
+
+
+@pytest.mark.parametrize("argv", [["rank", "١ ٢"], ["rank", "[[1, 2], [3, \"٤\"]]"],
+                                  ["widths", "٢,١,١,٢"], ["certify", "[[1],[2]]", '[[1, "1٫5"]]'],
+                                  ["certify", "[[1],[2]]", '[[1, "٣/2"]]']])
+def test_digits_are_ascii(capsys, argv):
+    """int() reads Arabic-Indic and other Unicode digits; exactopen reads ASCII digits only."""
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and ("not a number" in err or "expected positive integers" in err), err
