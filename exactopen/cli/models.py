@@ -74,7 +74,7 @@ def _jobs(args):
                 folder += "_"
             stems.add(folder)
         found = discover(path, data, pairs, chains, folder, args.plain, args.budget)
-        if not found:
+        if not found and not (pairs or chains):
             print(f"{path}: no LoRA pairs (PREFIX.lora_A.weight with PREFIX.lora_B.weight), "
                   "and none of the --pair or --chain tensors", file=sys.stderr)
         jobs += found
@@ -163,6 +163,9 @@ def cmd_scan(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers must be at least 1")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise InputError(f"{args.out}: not a directory (--out names the directory for the "
+                         "certificates and index.json)")
     files, jobs = _jobs(args)
     os.makedirs(args.out, exist_ok=True)
     order = {job: i for i, job in enumerate(jobs)}
@@ -191,6 +194,10 @@ def cmd_scan(args) -> int:
                      f"--data {example.job.data.path}")
     codes = {out.code for out in outcomes}
     code = next((code for code in SEVERITY if code in codes), EXIT_OK)
+    if args.quiet:  # the table is not printed: what went wrong still is, on standard error
+        for out in outcomes:
+            if out.code:
+                print(f"exactopen: {out.job.name}: {out.message}", file=sys.stderr)
     pairs = [o for o in outcomes if o.job.kind == "pair" and o.code == 0]
     emit(args, lines, summary, {
         "verdict": "VERIFIED" if all(o.code == 0 for o in outcomes) else "NOT VERIFIED",

@@ -226,3 +226,18 @@ def test_a_rejected_certificate_is_neither_written_nor_indexed(capsys, tmp_path,
     index = json.loads((tmp_path / "index.json").read_text())
     assert len(index["pairs"]) == 9
     assert not (tmp_path / "model.layers.0.self_attn.v_proj.json").exists()
+
+
+def test_quiet_scan_still_says_what_failed(capsys, tmp_path):
+    """-q prints the summary alone, but never hides errors: a pair that failed is named on
+    standard error; --out naming a file is refused; a missing --pair tensor is the only error."""
+    data = tmp_path / "w.npz"
+    np.savez(data, A=np.ones((2, 3), dtype=np.int64), B=np.ones((2, 2), dtype=np.int64))
+    code, out, err = run(capsys, "scan", data, "--pair", "A,B", "--out", tmp_path / "c", "-q")
+    assert code == 2 and out.count("\n") == 1 and "1 not" in out
+    assert "A,B: error: A is 2 x 3 but B is 2 x 2" in err
+    (tmp_path / "file.json").write_text("{}")
+    code, _, err = run(capsys, "scan", data, "--pair", "B,B", "--out", tmp_path / "file.json")
+    assert code == 2 and "file.json: not a directory" in err
+    code, _, err = run(capsys, "scan", data, "--pair", "B,nosuch", "--out", tmp_path / "d")
+    assert code == 2 and "no LoRA pairs" not in err and "--pair B,nosuch" in err
