@@ -30,7 +30,8 @@ class Proof:
 
     ``certificate`` is the certificate's JSON text, the certificate as a dict
     (as the ``exactopen.certify`` functions return it), or a path to a
-    certificate file.  Construction runs the independent checker and raises
+    certificate file (a ``pathlib.Path``, or a string that is not JSON text).
+    ``data`` is the content (bytes) or the path of the data file a claim names.  Construction runs the independent checker and raises
     :class:`~exactopen.report.NotExplainable` unless the certificate verifies;
     ``accelerator`` and ``data`` are handed to it.  In a Jupyter notebook a
     ``Proof`` displays itself as the typeset HTML proof (``_repr_html_``) or,
@@ -40,14 +41,18 @@ class Proof:
     def __init__(self, certificate, accelerator=None, data=None):
         if isinstance(certificate, dict):
             text = json.dumps(certificate)
-        elif isinstance(certificate, os.PathLike):
-            with open(certificate, encoding="utf-8") as f:
+        elif isinstance(certificate, os.PathLike) or (
+                isinstance(certificate, str) and not certificate.lstrip().startswith("{")):
+            with open(certificate, encoding="utf-8-sig") as f:
                 text = f.read()
         elif isinstance(certificate, str):
             text = certificate
         else:
             raise TypeError("expected a certificate's JSON text, a dict or a path, "
                             f"not {type(certificate).__name__}")
+        if isinstance(data, (str, os.PathLike)):
+            with open(data, "rb") as f:
+                data = f.read()
         self.blocks = explain(text, accelerator, data)
         doc = json.loads(text)
         self.kind, self.verdict = doc["kind"], doc["verdict"]

@@ -145,7 +145,8 @@ def test_small_computed_values_are_shown():
 
 def test_proof_objects_show_themselves_in_a_notebook(tmp_path):
     text = _gallery("theorem8-square-2-1-1-2")
-    for source in (text, json.loads(text), next(p for p in GALLERY if "theorem8" in p.stem)):
+    path = next(p for p in GALLERY if "theorem8" in p.stem)
+    for source in (text, json.loads(text), path, str(path)):
         proof = Proof(source)
         assert proof.verdict == "not-a-local-minimum"
     fragment = proof._repr_html_()
@@ -196,6 +197,8 @@ def test_a_claim_with_matrices_in_a_data_file(tmp_path):
     blocks = explain(json.dumps(doc), data=data)
     md, page = render_markdown(blocks), render_html(blocks)
     assert "W1: the tensor 'w' of the data file (2 x 1)." in md
+    (tmp_path / "w.npz").write_bytes(data)
+    assert Proof(doc, data=tmp_path / "w.npz").markdown() == md == Proof(doc, data=data).markdown()
     assert "core(W1 W2) = W1" not in md  # W1's entries are not at hand
     assert "W2^T[{1}, {1}] (1 x 1; determinant 1, computed here)" in md  # W2's are
     assert "Hence the verdict: locally-open." in md
