@@ -115,6 +115,9 @@ def cmd_probe(args) -> int:
         radii = [parse_rational(x, where="--radii") for x in args.radii.split(",")]
         if any(r <= 0 for r in radii):
             raise InputError("--radii: every radius must be positive")
+        if len(set(radii)) < 2:
+            raise InputError("--radii: the exponent is a slope, so give at least two different "
+                             "radii (e.g. 1/10,1/100)")
     if not 1 <= args.samples <= 1000:
         raise InputError("--samples must be between 1 and 1000")
     with progress(args, len(radii) * args.samples, "lifting") as bar:

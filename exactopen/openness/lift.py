@@ -177,5 +177,5 @@ def obstruction(report: OpennessReport) -> str:
                 f"n + r1 = {n + report.r1} <= {k + report.r12} holds")
     if report.r1 != report.r2:
         return f"rank(W1) = {report.r1} != rank(W2) = {report.r2} (Theorem 2)"
-    u = [str(x) for x in report.u.column(0)]
-    return f"N(W1) ∩ C(W2) != 0: u = {u} has W2 u != 0 and W1 W2 u = 0"
+    u = ", ".join(str(x) for x in report.u.column(0))
+    return f"N(W1) ∩ C(W2) != 0: u = [{u}] has W2 u != 0 and W1 W2 u = 0"

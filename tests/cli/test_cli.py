@@ -126,6 +126,8 @@ def test_internal_error_exit_4(capsys, monkeypatch):
     (["counterexample", "--widths", "2,1,1,2", "--p1", "2"], "p1 = 2 is not valid"),
     (["classify", "/nonexistent.json"], "no such file"),
     (["network-open", "/nonexistent.json"], "no such file"),
+    (["probe", "[[1],[2]]", "[[1,1]]", "--radii", "1/10"], "at least two different radii"),
+    (["probe", "[[1],[2]]", "[[1,1]]", "--radii", "1/10,0.1"], "at least two different radii"),
 ])
 def test_network_input_errors(capsys, argv, message):
     code, _, err = run(capsys, *argv)
@@ -135,6 +137,9 @@ def test_network_input_errors(capsys, argv, message):
 @pytest.mark.parametrize("argv, message", [
     (["counterexample", "--widths", "2,1,2,2", "--loss", "square"], "do not meet the paper's"),
     (["counterexample", "--widths", "2,2,2", "--loss", "weighted"], "no bottleneck"),
+    (["counterexample", "--widths", "2,1,2,2", "--loss", "square"], "widths 2,1,2,2 do not"),
+    (["lift", "[[1,0],[0,0],[0,0]]", "[[0,0,0],[1,0,0]]", "[[0,0,0],[0,0,0],[0,0,0]]"],
+     "u = [1, 0, 0] has W2 u != 0"),
 ])
 def test_constructions_that_do_not_apply_exit_5(capsys, argv, message):
     code, _, err = run(capsys, *argv)
