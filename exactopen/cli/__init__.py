@@ -66,6 +66,8 @@ def main(argv=None) -> int:
         parser.print_help()
         return EXIT_INPUT
     try:
+        from .output import refuse_outputs_that_are_inputs
+        refuse_outputs_that_are_inputs(args)
         with long_integers():
             return args.func(args)
     except InputError as exc:

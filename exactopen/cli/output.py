@@ -74,3 +74,21 @@ def write_stdout(text: str) -> None:
     else:
         buffer.write(text.encode("utf-8"))
         buffer.flush()
+
+
+def refuse_outputs_that_are_inputs(args) -> None:
+    """``exactopen rank A.txt -o A.txt`` would replace the matrix by its certificate: an
+    output (``-o``, ``--factors``, ``--plot``) that is one of the command's input files is
+    refused before anything is read or written."""
+    names = ("output", "factors", "plot")
+    outputs = [getattr(args, n, None) for n in names]
+    outputs = [o for o in outputs if isinstance(o, str) and o != "-" and os.path.isfile(o)]
+    for key, value in vars(args).items():
+        for given in value if isinstance(value, list) else [value]:
+            if key in names or not isinstance(given, str) or given == "-":
+                continue
+            path = given if os.path.exists(given) else given.rsplit(":", 1)[0]  # FILE:NAME
+            for out in outputs:
+                if os.path.isfile(path) and os.path.samefile(out, path):
+                    raise InputError(f"{out}: this output is also an input of the command; "
+                                     "nothing was written (choose another -o path)")

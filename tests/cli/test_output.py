@@ -104,3 +104,21 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path, monkeypa
 def test_dash_writes_to_standard_output(capsys):
     write_output("-", "hello\n")
     assert capsys.readouterr().out == "hello\n"
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path, capsys):
+    """rank A.txt -o A.txt replaced the matrix by its certificate."""
+    from exactopen.cli import main
+    matrix = tmp_path / "A.txt"
+    matrix.write_text("1 2\n2 4\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(matrix)
+    cert = tmp_path / "c.json"
+    assert main(["certify", "[[1],[2]]", "[[1,1]]", "-o", str(cert), "-q"]) == 0
+    for argv in (["rank", str(matrix), "-o", str(matrix)], ["rank", str(link), "-o", str(matrix)],
+                 ["explain", str(cert), "-o", str(cert)]):
+        before = {p: p.read_bytes() for p in (matrix, cert)}
+        assert main(argv) == 2
+        assert "also an input" in capsys.readouterr().err
+        assert {p: p.read_bytes() for p in (matrix, cert)} == before
+    assert main(["rank", str(matrix), "-o", str(tmp_path / "r.json"), "-q"]) == 0

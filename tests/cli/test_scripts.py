@@ -182,7 +182,7 @@ def test_json_with_the_certificate_on_standard_output(capsys):
      "rank = 1 (1 x 2 matrix)"),
     (["certify", "-", "[[1,1]]"], "1\n2\n", "LOCALLY OPEN"),
     (["lift", "[[1],[2]]", "[[1,1]]", "-"], '[[1,"11/10"],[2,"11/5"]]', "W2' = [1 11/10]"),
-    (["probe", "-", "[[1,1]]", "--radii", "1/10", "--samples", "1"], "1; 2", "fitted exponent"),
+    (["probe", "-", "[[1,1]]", "--radii", "1/10,1/100", "--samples", "1"], "1; 2", "fitted exponent"),
     (["classify", "-"], json.dumps(ZERO_POINT), "not a local minimum"),
     (["network-open", "-"], json.dumps(OPEN_POINT), "Lemma 7"),
 ])
