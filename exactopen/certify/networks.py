@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import InternalError, NotApplicable
+from ..errors import InputError, InternalError, NotApplicable
 from ..linalg import Matrix
 from ..linalg.numbers import encode_rational
 from ..networks.derivatives import loss_along_curve
@@ -167,7 +167,9 @@ def lemma7_certificate(net: LinearNetwork) -> dict:
         raise NotApplicable(f"W is degenerate: rank(W_h ... W_1) = {len(rows)} < min width "
                          f"{min(net.widths)}, so Lemma 7 does not apply")
     add_minor_step(proof, name, F, rows, cols)
-    claim = {"network": encode_network(net), "lemma": "7"}
+    network = encode_network(net) if net.data_given else \
+        {"widths": list(net.widths), "layers": [encode_matrix(W) for W in net.layers]}
+    claim = {"network": network, "lemma": "7"}
     return certificate("network-local-openness", claim, "locally-open", proof)
 
 
@@ -185,5 +187,8 @@ def lemma3_certificate(net: LinearNetwork, activation: dict) -> dict:
             raise NotApplicable(f"layer {i + 1} has rank {len(rows)} < {W.nrows} rows: Lemma 3 needs "
                              "every layer of full row rank")
         add_minor_step(proof, f"W{i + 1}", W, rows, cols)
+    if not net.data_given:
+        raise InputError("Lemma 3's certificate names the network's data: give Y (and X, "
+                         "weights) in the network file; Lemma 7 needs none of them")
     claim = {"network": encode_network(net), "lemma": "3", "activation": activation}
     return certificate("network-local-openness", claim, "locally-open", proof)

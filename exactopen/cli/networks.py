@@ -17,16 +17,16 @@ are d_h x N (weights default to 1).  The loss is 1/2 sum w o (W_h..W_1 X - Y)^2.
 """
 
 
-def _read_network(args, path: str):
+def _read_network(args, path: str, targets: bool = True):
     from ..linalg.readers import read_text_file
     from ..networks.model import network_from_json
 
     if path == "-":
-        return network_from_json(read_stdin(args, "network"), "standard input")
+        return network_from_json(read_stdin(args, "network"), "standard input", targets)
     if not os.path.isfile(path):
         what = "not a regular file" if os.path.exists(path) else "no such file"
         raise InputError(f"{path}: {what}")
-    return network_from_json(read_text_file(path), path)
+    return network_from_json(read_text_file(path), path, targets)
 
 
 def _widths_line(report) -> str:
@@ -194,7 +194,7 @@ def cmd_network_open(args) -> int:
     if args.lemma == "7" and args.activation is not None:
         raise InputError("--activation is for --lemma 3; Lemma 7 is about the linear product "
                          "map and has no activation")
-    net = _read_network(args, args.network)
+    net = _read_network(args, args.network, targets=False)
     if args.lemma == "7":
         cert = lemma7_certificate(net)
         result = (f"rank(W_h ... W_1) = min width {min(net.widths)}: non-degenerate, so the "

@@ -66,6 +66,7 @@ class LinearNetwork:
     X: Matrix
     Y: Matrix
     weights: Matrix
+    data_given: bool = True  # False: a file without Y, read for a lemma that uses no data
 
     def __post_init__(self):
         d = self.widths
@@ -117,8 +118,9 @@ class LinearNetwork:
         return [(i, p, q) for i in range(self.depth) for p in range(d[i + 1]) for q in range(d[i])]
 
 
-def network_from_json(text: str, source: str) -> LinearNetwork:
-    """Read a network file (see module doc)."""
+def network_from_json(text: str, source: str, targets: bool = True) -> LinearNetwork:
+    """Read a network file (see module doc); with ``targets=False`` ``Y`` may be missing (for
+    Lemma 7, which uses no data): it is then 0 and ``data_given`` is False."""
     data = exact_json_loads(text, source)
     if not isinstance(data, dict) or "layers" not in data:
         raise InputError(f'{source}: expected {{"widths": [...], "layers": [...], "X": ..., '
@@ -137,9 +139,9 @@ def network_from_json(text: str, source: str) -> LinearNetwork:
     widths = data.get("widths") or [layers[0].ncols] + [W.nrows for W in layers]
     widths = parse_widths([str(x) for x in widths] if isinstance(widths, list) else widths)
     X = mat(data["X"], "X") if "X" in data else Matrix.identity(widths[0])
-    if "Y" not in data:
+    if "Y" not in data and targets:
         raise InputError(f"{source}: missing Y (the targets, d_h x N)")
-    Y = mat(data["Y"], "Y")
+    Y = mat(data["Y"], "Y") if "Y" in data else Matrix.zeros(widths[-1], X.ncols)
     weights = mat(data["weights"], "weights") if "weights" in data else \
         Matrix([[1] * Y.ncols for _ in range(Y.nrows)], ncols=Y.ncols)
-    return LinearNetwork(tuple(widths), tuple(layers), X, Y, weights)
+    return LinearNetwork(tuple(widths), tuple(layers), X, Y, weights, data_given="Y" in data)

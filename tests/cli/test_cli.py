@@ -175,8 +175,8 @@ def test_network_commands(capsys, tmp_path):
     net.write_text(json.dumps({"layers": [[[1, 0]], [[2, 0]]], "Y": [[1, 0]]}))
     code, _, err = run(capsys, "network-open", str(net), "--lemma", "7")
     assert code == 2 and "layer 2 is 1 x 2, expected" in err
-    net.write_text(json.dumps({"layers": [[[0, 0]], [[2, 0]]]}))
-    code, _, err = run(capsys, "network-open", str(net))
+    net.write_text(json.dumps({"layers": [[[0, 0]], [[2], [0]]]}))
+    code, _, err = run(capsys, "classify", str(net))
     assert code == 2 and "missing Y" in err
 
 
@@ -295,3 +295,18 @@ def test_digits_are_ascii(capsys, argv):
     """int() reads Arabic-Indic and other Unicode digits; exactopen reads ASCII digits only."""
     code, _, err = run(capsys, *argv)
     assert code == 2 and ("not a number" in err or "expected positive integers" in err), err
+
+
+def test_lemma7_needs_no_data(capsys, tmp_path):
+    """Lemma 7 is about the product map: a network file without Y gives a claim without data;
+    Lemma 3 names X, Y and weights, so it still needs Y; classify needs it too."""
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps({"layers": [[[1, 0, 0], [0, 1, 0]], [[1, 1]]]}))
+    cert = tmp_path / "l7.json"
+    code, out, _ = run(capsys, "network-open", str(net), "-o", str(cert))
+    assert code == 0 and "(Lemma 7)" in out
+    claim = json.loads(cert.read_text())["claim"]
+    assert set(claim["network"]) == {"widths", "layers"} and main(["verify", str(cert)]) == 0
+    for argv in (["network-open", str(net), "--lemma", "3"], ["classify", str(net)]):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "Y" in err
