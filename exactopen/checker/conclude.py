@@ -211,8 +211,9 @@ def _construction(env, claim, kind):
         _need(any(d[0] > d[a] and d[-1] > d[b] for a in range(1, len(d)) for b in
                   range(a + 1, len(d) - 1)), label, "widths with 1 <= p1 < p2 <= h-1, d_0 > d_p1 "
               "and d_h > d_p2", d)
-        _need(len({x for row in env.network.w for x in row}) == 1, label,
-              "equal weights (the square loss)", "unequal weights")
+        w = env.network.w
+        _need(w is not None and len({x for row in w for x in row}) == 1, label,
+              "equal weights (the square loss)", "unequal weights" if w else "no data")
     else:
         _need(min(d[1:-1], default=min(d)) < min(d[0], d[-1]), label,
               "a bottleneck: a hidden width below min(d_0, d_h)", d)

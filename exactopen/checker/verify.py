@@ -85,8 +85,8 @@ def _load_network(env, plan, source, obj):
         raise Malformed("claim.network: give X, Y and weights together, or none of them")
     if data:
         x, y, wt = (source.matrix(net[k], f"claim.network.{k}") for k in data)
-        if x.m != d[0] or (y.m, y.n) != (d[-1], x.n) or (wt.m, wt.n) != (d[-1], x.n):
-            raise Malformed("claim.network: X must be d0 x N, Y and weights d_h x N")
+        if x.m != d[0] or (y.m, y.n) != (d[-1], x.n) or (wt.m, wt.n) != (d[-1], x.n) or not x.n:
+            raise Malformed("claim.network: X must be d0 x N, Y and weights d_h x N, N >= 1")
         if any(v <= 0 for row in wt.rows for v in row):
             raise Malformed("claim.network.weights: weights must be positive")
         env.define("X", x, 0)

@@ -79,6 +79,8 @@ class LinearNetwork:
                                  f"{d[i + 1]} x {d[i]} (widths {list(d)})")
         if self.X.nrows != d[0]:
             raise InputError(f"X has {self.X.nrows} rows, expected d_0 = {d[0]}")
+        if not self.X.ncols:
+            raise InputError("X has no columns: the data needs at least one sample")
         for name, M in (("Y", self.Y), ("weights", self.weights)):
             if M.shape != (d[-1], self.X.ncols):
                 raise InputError(f"{name} is {M.nrows} x {M.ncols}, expected "

@@ -358,3 +358,31 @@ def test_a_construction_label_must_fit_the_network():
            "claim": {"network": net, "construction": "weighted-bottleneck", "properties": []},
            "steps": [chart], "verdict": "local-minimum"}
     _expect(*_check(doc), 1, "a bottleneck")
+
+
+# -- 10: networks without data, and with no samples -----------------------------------------
+
+def _zero_layers(widths):
+    return [{"shape": [b, a], "rows": [["0"] * a for _ in range(b)]}
+            for a, b in zip(widths, widths[1:])]
+
+
+def test_a_label_on_a_network_without_data_is_rejected_not_a_crash():
+    """The paper's construction needs the square loss: a claim without data has no weights to
+    read (a TypeError, "could not be checked", before)."""
+    doc = {"format": "exactopen-certificate", "version": 2, "kind": "network-not-local-minimum",
+           "claim": {"construction": "theorem-8-paper", "properties": [],
+                     "network": {"widths": [2, 1, 1, 2], "layers": _zero_layers([2, 1, 1, 2])}},
+           "verdict": "not-a-local-minimum", "steps": []}
+    _expect(*_check(doc), 1, "no data")
+
+
+def test_a_network_without_samples_is_malformed():
+    """X of 2 x 0 made the low-rank bound read weights[0][0] (an IndexError before)."""
+    empty = {"shape": [2, 0], "rows": [[], []]}
+    net = {"widths": [2, 1, 2], "layers": _zero_layers([2, 1, 2]), "X": empty, "Y": empty,
+           "weights": empty}
+    doc = {"format": "exactopen-certificate", "version": 2, "kind": "network-critical-point",
+           "claim": {"network": net, "degeneracy": "degenerate"}, "verdict": "global-minimum",
+           "steps": [{"id": 1, "rule": "critical-point", "uses": [], "point": "W"}]}
+    _expect(*_check(doc), 2, "N >= 1")
