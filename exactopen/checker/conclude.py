@@ -200,20 +200,27 @@ CONSTRUCTIONS = {"theorem-8-paper": "network-not-local-minimum",
                  "weighted-bottleneck": "network-local-minimum"}
 
 
+def _eye(m, n):
+    return [[int(i == j) for j in range(n)] for i in range(m)]
+
+
 def _construction(env, claim, kind):
     """The label names a kind, and what it says of the network holds: the paper's construction
-    needs widths meeting its condition and the square loss (equal weights); the weighted one
-    a bottleneck."""
-    label, d = claim["construction"], env.network.widths
+    is its point for these widths and some valid p1 (docs/theorem8.md); the weighted one needs a
+    bottleneck."""
+    label, d, net = claim["construction"], env.network.widths, env.network
     _need(CONSTRUCTIONS.get(label) == kind, "construction",
           f"one of {[c for c, k in CONSTRUCTIONS.items() if k == kind]}", label)
     if label == "theorem-8-paper":
-        _need(any(d[0] > d[a] and d[-1] > d[b] for a in range(1, len(d)) for b in
-                  range(a + 1, len(d) - 1)), label, "widths with 1 <= p1 < p2 <= h-1, d_0 > d_p1 "
-              "and d_h > d_p2", d)
-        w = env.network.w
-        _need(w is not None and len({x for row in w for x in row}) == 1, label,
-              "equal weights (the square loss)", "unequal weights" if w else "no data")
+        h = len(d) - 1
+        layers = [env.matrices[f"W{i + 1}"].fractions() for i in range(h)]
+        p1s = [p for p in range(1, h) if d[0] > d[p] and any(d[-1] > d[b] for b in range(p + 1, h))
+               and all(w == _eye(d[i + 1], d[i]) if i != p else not any(map(any, w))
+                       for i, w in enumerate(layers))]
+        y = [[int((i, j) == (d[-1] - 1, d[0] - 1)) for j in range(d[0])] for i in range(d[-1])]
+        _need(p1s and net.X == _eye(d[0], d[0]) and net.Y == y and net.w == [[1] * d[0]] * d[-1],
+              label, "the paper's point for these widths: X = I, Y = e_dh e_d0^T, weights 1, "
+              "layer p1 + 1 zero for a valid p1, the others top-left identities", "another network")
     else:
         _need(min(d[1:-1], default=min(d)) < min(d[0], d[-1]), label,
               "a bottleneck: a hidden width below min(d_0, d_h)", d)

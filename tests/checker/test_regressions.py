@@ -343,7 +343,7 @@ def test_a_construction_label_must_fit_the_network():
     verdict, doc = classify_certificate(zero)
     assert verdict == "not-a-local-minimum"
     _expect(*_check(_relabelled(doc, "network-not-local-minimum", "theorem-8-paper",
-                                "not-a-local-minimum")), 1, "d_0 > d_p1")
+                                "not-a-local-minimum")), 1, "the paper's point")
     k, P = 2, 4  # P = r (m + n - r) chart coordinates
 
     def eye(n):
@@ -360,6 +360,42 @@ def test_a_construction_label_must_fit_the_network():
     _expect(*_check(doc), 1, "a bottleneck")
 
 
+def test_the_paper_label_needs_the_papers_point():
+    """Widths meeting the condition and equal weights were not enough: a first-order descent at
+    a point that is not even critical, with Y = I, verified as the paper's construction."""
+    from fractions import Fraction as F
+
+    from exactopen.checker.landscape import Network
+    d, eye = [2, 1, 1, 2], [[F(1), F(0)], [F(0), F(1)]]
+    W = [[[F(1), F(0)]], [[F(1)]], [[F(1)], [F(1)]]]
+    net = Network(d, eye, eye, [[F(1)] * 2] * 2)
+    down = [[[-x for x in r] for r in g] for g in net.gradient(W)]  # minus the gradient
+    c = net.loss_polynomial([[W[i], down[i]] for i in range(3)])
+    c[0] = F(0)
+    while not c[-1]:
+        c.pop()
+    tail = sum(abs(x) for x in c[2:])
+    t0 = min(F(1), abs(c[1]) / 2 / tail)
+
+    def dense(M):
+        return {"shape": [len(M), len(M[0])], "rows": [[str(x) for x in r] for r in M]}
+
+    def sparse(M):
+        return {"shape": [len(M), len(M[0])], "nonzeros": [[i, j, str(x)] for i, r in
+                                                            enumerate(M) for j, x in enumerate(r) if x]}
+
+    claim = {"construction": "theorem-8-paper", "properties": [],
+             "network": {"widths": d, "layers": [dense(L) for L in W], "X": dense(eye),
+                         "Y": dense(eye), "weights": dense([[1, 1], [1, 1]])}}
+    step = {"id": 1, "rule": "descent-curve", "uses": [], "point": "W",
+            "curve": [[sparse(L) for L in down]], "coefficients": [str(x) for x in c],
+            "order": 1, "t0": str(t0)}
+    doc = {"format": "exactopen-certificate", "version": 2, "kind": "network-not-local-minimum",
+           "claim": claim, "verdict": "not-a-local-minimum", "steps": [step]}
+    assert c[1] < 0
+    _expect(*_check(doc), 1, "the paper's point")
+
+
 # -- 10: networks without data, and with no samples -----------------------------------------
 
 def _zero_layers(widths):
@@ -374,7 +410,7 @@ def test_a_label_on_a_network_without_data_is_rejected_not_a_crash():
            "claim": {"construction": "theorem-8-paper", "properties": [],
                      "network": {"widths": [2, 1, 1, 2], "layers": _zero_layers([2, 1, 1, 2])}},
            "verdict": "not-a-local-minimum", "steps": []}
-    _expect(*_check(doc), 1, "no data")
+    _expect(*_check(doc), 1, "the paper's point")
 
 
 def test_a_network_without_samples_is_malformed():
