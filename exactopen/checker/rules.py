@@ -570,6 +570,8 @@ def _network_cost(ops):
         for layers in curve if isinstance(curve, list) else []:
             for layer in layers if isinstance(layers, list) else []:
                 bits = max(bits, 64 * (plan.matrix_field(layer, where)[2] - 1))
+        if step["rule"] == "point":  # later rules may read this point: charge them its numbers
+            plan.network = (d, samples, bits)
         size = 1 + len(d) * bits // 64
         plan.charge(200 * ops(d, samples, len(curve) or 1) * size * size, where)
     return cost

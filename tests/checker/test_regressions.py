@@ -422,3 +422,34 @@ def test_a_network_without_samples_is_malformed():
            "claim": {"network": net, "degeneracy": "degenerate"}, "verdict": "global-minimum",
            "steps": [{"id": 1, "rule": "critical-point", "uses": [], "point": "W"}]}
     _expect(*_check(doc), 2, "N >= 1")
+
+
+def test_a_point_step_charges_later_rules_its_numbers():
+    """A point with 1000-digit fractions, then hessian-psd on it, was planned from the claim's
+    small numbers (about 2 s) and ran 96 s; the point's numbers are now charged."""
+    import random
+    from math import gcd
+    rng, d, n = random.Random(1), [8, 8, 8, 8], 8
+
+    def ident(m, k):
+        return {"shape": [m, k], "rows": [["1" if i == j else "0" for j in range(k)]
+                                          for i in range(m)]}
+
+    def big():
+        p, q = rng.randrange(10 ** 999, 10 ** 1000), rng.randrange(10 ** 999, 10 ** 1000) | 1
+        g = gcd(p, q)
+        return f"{p // g}/{q // g}"
+
+    layers = [{"shape": [b, a], "nonzeros": [[r, c, big()] for r in range(b) for c in range(a)
+                                             if (r + c) % 4 == 0]} for a, b in zip(d, d[1:])]
+    size = sum(a * b for a, b in zip(d, d[1:]))
+    net = {"widths": d, "layers": [ident(b, a) for a, b in zip(d, d[1:])], "X": ident(8, n),
+           "Y": ident(8, n), "weights": {"shape": [8, n], "rows": [["1"] * n] * 8}}
+    doc = {"format": "exactopen-certificate", "version": 2, "kind": "network-critical-point",
+           "claim": {"network": net, "degeneracy": "non-degenerate"}, "verdict": "critical-point",
+           "steps": [{"id": 1, "rule": "point", "uses": [], "name": "P", "layers": layers},
+                     {"id": 2, "rule": "hessian-psd", "uses": [1], "point": "P",
+                      "lower": ident(size, size), "diagonal": ["0"] * size}]}
+    start = time.perf_counter()
+    _expect(*_check(doc), 3, "exceeds the budget")
+    assert time.perf_counter() - start < 5
