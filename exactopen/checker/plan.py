@@ -16,7 +16,10 @@ the rules do:
   (64 bits): ``3 z + z n mulw(wa, wa + wb) / 3`` with ``z`` the non-zeros of the
   left factor (packed rows: one big-integer multiply-add per non-zero, by a row
   of n slots of about ``wa + wb`` words; ``mulw(a, b) = max * min^0.585``, as
-  Python multiplies long integers by Karatsuba's method);
+  Python multiplies long integers by Karatsuba's method), plus ``(wa + wb)^2 / 5``
+  per entry for the gcds that reduce each result row (Python's gcd is quadratic);
+  a matrix's words bound its rows over one denominator (the lcm of the row
+  denominators: their largest power of two and their distinct odd parts);
 * a determinant modulo p of an s x s block: ``2 s^3``; Bareiss (``s^5 w^2``)
   only for s <= :data:`~.spec.MAX_BAREISS`;
 * network rules: 200 per rational operation of :mod:`.landscape`, counted there.
@@ -37,9 +40,20 @@ def mulw(a, b):
 
 def mul(m, k, n, wa, wb, density=1.0):
     """An integer product m x k by k x n: a Python step per non-zero of the left factor, each
-    a multiply-add by a packed row of n slots of ``wa + wb`` words."""
+    a multiply-add by a packed row of n slots of ``wa + wb`` words; then each result row's gcd
+    with its denominator (quadratic in the words: long denominators)."""
     nonzero = max(1, round(m * k * density))
-    return 3 * nonzero + nonzero * n * mulw(wa, wa + wb) // 3
+    return 3 * nonzero + nonzero * n * mulw(wa, wa + wb) // 3 + m * n * (wa + wb) ** 2 // 5
+
+
+def lcm_bits(dens):
+    """A bound on the bits of the lcm of positive integers: their largest power of two and
+    their distinct odd parts (exact for powers of two, the denominators of binary floats)."""
+    twos, odd = 0, set()
+    for d in dens:
+        low = (d & -d).bit_length() - 1
+        twos, odd = max(twos, low), odd | {d >> low}
+    return twos + sum(x.bit_length() for x in odd)
 
 
 class Plan:
@@ -86,7 +100,8 @@ class Plan:
             cost = mul(dims[0], dims[1], dims[2], info[0][2], info[1][2], info[0][3])
         else:
             cost = 3 * sum(a * b for a, b in zip(dims, dims[1:])) + \
-                chain_order(dims)[0, len(info) - 1][0] * mulw(wide, words) // 3
+                chain_order(dims)[0, len(info) - 1][0] * mulw(wide, words) // 3 + \
+                dims[0] * dims[-1] * words ** 2 // 5
         self.charge(cost, where)
         if rows is None and cols is None:
             self.define(name, self.of(name), where)
@@ -111,13 +126,18 @@ class Plan:
             rows, density = list(by_row.values()), len(obj["nonzeros"]) / max(1, m * n)
         else:
             raise Malformed(f"{where}: expected rows or nonzeros as a list")
-        digits = 1
+        digits, longest, denominators = 1, 0, set()
         for row in rows:
             if isinstance(row, list):
                 texts = [x for x in row if isinstance(x, str)]
                 cost += sum(len(x) ** 2 for x in texts) // 6000
+                longest = max(longest, max(map(len, texts), default=0))
+                denominators.update(x[x.find("/") + 1:] for x in texts if "/" in x)
                 digits = max(digits, max(map(len, texts), default=0) +
                              sum(len(x) - x.find("/") for x in texts if "/" in x))
+        # as a right factor or transposed, every row is scaled by the lcm of all of them
+        dens = [int(x) for x in denominators if x.isascii() and x.isdigit() and x != "0"]
+        digits = max(digits, longest + lcm_bits(dens) * 30103 // 100000)
         self.charge(cost, where)
         return m, n, 1 + digits // 19, density
 

@@ -13,7 +13,7 @@ from . import arith, conclude, tensors
 from .errors import Malformed, NotVerified, ResourceCap
 from .jsonload import any_matrix, canonical, count, fields, matrix, shape
 from .landscape import Network
-from .plan import Plan
+from .plan import Plan, lcm_bits
 from .rules import RULES, Env
 from .spec import BUDGET, FORMAT, MAX_DIM, MAX_ENTRIES, MAX_STEPS, MAX_WIDTH, VERSIONS, claim_digest
 
@@ -55,8 +55,8 @@ class Claim:
         return canonical(m, n, rows, dens)
 
 
-def _bits(mat):
-    return max(arith.max_abs(mat.rows).bit_length(), max(mat.dens, default=1).bit_length())
+def _bits(mat):  # the rows over one denominator, as a right factor or transposed
+    return arith.max_abs(mat.rows).bit_length() + lcm_bits(mat.dens)
 
 
 def _words(mat):

@@ -453,3 +453,32 @@ def test_a_point_step_charges_later_rules_its_numbers():
     start = time.perf_counter()
     _expect(*_check(doc), 3, "exceeds the budget")
     assert time.perf_counter() - start < 5
+
+
+def test_a_right_factor_with_distinct_long_denominators_is_charged_their_lcm():
+    """W2 (30 x 1) with 30 different 20,000-digit denominators: the product scales it to their
+    lcm (2 million bits) and reduces each row by gcds of that size; planned at 10 ms, it ran
+    156 s. Both the lcm and the gcds are charged now."""
+    import random
+    rng = random.Random(2)
+    with long_integers():
+        W2 = {"shape": [30, 1], "rows": [[f"1/{rng.randrange(10 ** 19989, 10 ** 19990) | 1}"]
+                                         for _ in range(30)]}
+    W1 = {"shape": [30, 30], "rows": [[str(rng.randint(1, 9)) for _ in range(30)]
+                                      for _ in range(30)]}
+    doc = {"format": "exactopen-certificate", "version": 2, "kind": "local-openness",
+           "claim": {"W1": W1, "W2": W2, "setting": "behrends"}, "verdict": "locally-open",
+           "conditions": {"A": True, "B": True},
+           "steps": [{"id": 1, "rule": "product", "uses": [], "factors": ["W1", "W2"]},
+                     {"id": 2, "rule": "zero", "uses": [1], "matrix": "W1*W2"}]}
+    start = time.perf_counter()
+    _expect(*_check(doc), 3, "exceeds the budget")
+    assert time.perf_counter() - start < 5
+
+
+def test_binary_float_denominators_are_not_overcharged():
+    """Powers of two (every binary float) have the largest of them as their lcm."""
+    from exactopen.checker.plan import lcm_bits
+    assert lcm_bits([2 ** k for k in range(150)]) == 150 == (2 ** 149).bit_length()
+    assert lcm_bits([3, 6, 12, 5]) == 2 + 2 + 3 >= (60).bit_length()  # 2^2, odd parts 3, 5
+    assert lcm_bits([]) == 0
