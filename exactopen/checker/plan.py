@@ -16,13 +16,15 @@ the rules do:
   (64 bits): ``3 z + z n mulw(wa, wa + wb) / 3`` with ``z`` the non-zeros of the
   left factor (packed rows: one big-integer multiply-add per non-zero, by a row
   of n slots of about ``wa + wb`` words; ``mulw(a, b) = max * min^0.585``, as
-  Python multiplies long integers by Karatsuba's method), plus ``(wa + wb)^2 / 5``
-  per entry for the gcds that reduce each result row (Python's gcd is quadratic);
+  Python multiplies long integers by Karatsuba's method); a product's result, plus
+  ``(wa + wb)^2 / 5`` per entry for the gcds that reduce it (Python's gcd is quadratic);
   a matrix's words bound its rows over one denominator (the lcm of the row
   denominators: their largest power of two and their distinct odd parts);
 * a determinant modulo p of an s x s block: ``2 s^3``; Bareiss (``s^5 w^2``)
   only for s <= :data:`~.spec.MAX_BAREISS`;
-* network rules: 200 per rational operation of :mod:`.landscape`, counted there.
+* a kernel check: also the denominator times each row's free part;
+* network rules: 200 per rational operation of :mod:`.landscape`, counted there,
+  and the sum of a curve's stated coefficients.
 """
 
 from .arith import chain_order
@@ -40,10 +42,14 @@ def mulw(a, b):
 
 def mul(m, k, n, wa, wb, density=1.0):
     """An integer product m x k by k x n: a Python step per non-zero of the left factor, each
-    a multiply-add by a packed row of n slots of ``wa + wb`` words; then each result row's gcd
-    with its denominator (quadratic in the words: long denominators)."""
+    a multiply-add by a packed row of n slots of ``wa + wb`` words."""
     nonzero = max(1, round(m * k * density))
-    return 3 * nonzero + nonzero * n * mulw(wa, wa + wb) // 3 + m * n * (wa + wb) ** 2 // 5
+    return 3 * nonzero + nonzero * n * mulw(wa, wa + wb) // 3
+
+
+def reduce_rows(m, n, words):
+    """The gcds that reduce an m x n result to lowest terms, row by row (quadratic in words)."""
+    return m * n * words * words // 5
 
 
 def lcm_bits(dens):
@@ -56,8 +62,14 @@ def lcm_bits(dens):
     return twos + sum(x.bit_length() for x in odd)
 
 
+def across(info):
+    """Words of a matrix's entries over one denominator for all rows (a right factor or a
+    transpose): the fifth entry of ``info`` where known, else its words."""
+    return info[4] if len(info) > 4 else info[2]
+
+
 class Plan:
-    """``(m, n, words, density)`` of named matrices (lists of them for products), stated ranks."""
+    """``(m, n, words, density[, across])`` of named matrices (lists of them for products), stated ranks."""
 
     def __init__(self, budget):
         self.info, self.ranks, self.points, self.cells = {}, {}, set(), 0
@@ -86,7 +98,7 @@ class Plan:
         if info is None:
             raise Malformed(f"unknown matrix {name!r}")
         if isinstance(info, list):
-            return info[0][0], info[-1][1], sum(f[2] for f in info), 1.0
+            return info[0][0], info[-1][1], info[0][2] + sum(map(across, info[1:])), 1.0
         return info
 
     def evaluate(self, name, where, rows=None, cols=None):
@@ -95,14 +107,14 @@ class Plan:
         if not isinstance(info, list):
             return self.of(name)[:3]
         dims = [rows or info[0][0]] + [f[1] for f in info[:-1]] + [cols or info[-1][1]]
-        wide, words = max(f[2] for f in info), sum(f[2] for f in info)
+        sizes = [info[0][2]] + [across(f) for f in info[1:]]  # right factors: one denominator
+        wide, words = max(sizes), sum(sizes)
         if len(info) == 2:  # the usual case, with the left factor's non-zeros
-            cost = mul(dims[0], dims[1], dims[2], info[0][2], info[1][2], info[0][3])
+            cost = mul(dims[0], dims[1], dims[2], sizes[0], sizes[1], info[0][3])
         else:
             cost = 3 * sum(a * b for a, b in zip(dims, dims[1:])) + \
-                chain_order(dims)[0, len(info) - 1][0] * mulw(wide, words) // 3 + \
-                dims[0] * dims[-1] * words ** 2 // 5
-        self.charge(cost, where)
+                chain_order(dims)[0, len(info) - 1][0] * mulw(wide, words) // 3
+        self.charge(cost + reduce_rows(dims[0], dims[-1], words), where)
         if rows is None and cols is None:
             self.define(name, self.of(name), where)
         return dims[0], dims[-1], words
@@ -137,9 +149,9 @@ class Plan:
                              sum(len(x) - x.find("/") for x in texts if "/" in x))
         # as a right factor or transposed, every row is scaled by the lcm of all of them
         dens = [int(x) for x in denominators if x.isascii() and x.isdigit() and x != "0"]
-        digits = max(digits, longest + lcm_bits(dens) * 30103 // 100000)
+        wide = max(digits, longest + lcm_bits(dens) * 30103 // 100000)
         self.charge(cost, where)
-        return m, n, 1 + digits // 19, density
+        return m, n, 1 + digits // 19, density, 1 + wide // 19
 
 
 def minor_cost(plan, step, s, words, where):

@@ -18,7 +18,7 @@ from . import arith, landscape
 from .errors import Malformed, NotVerified, ResourceCap, show
 from .jsonload import (Mat, count, fields, index_list, integer, matrix, number, rational,
                        sparse_matrix)
-from .plan import minor_cost, mul
+from .plan import across, minor_cost, mul, mulw, reduce_rows
 from .spec import MAX_BAREISS, PRIME
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
@@ -513,9 +513,12 @@ def cost_product(plan, step, where):
 
 
 def cost_sum(plan, step, where):
-    (m, n, wa), (_, _, wb) = (plan.evaluate(n, where) for n in _names(step, "terms", 2))
-    plan.charge(m * n * (wa + wb), where)
-    plan.define("+".join(step["terms"]), (m, n, max(wa, wb) + 1, 1.0), where)
+    """Row by row over the lcm of the two rows' denominators: at most both sizes."""
+    names = _names(step, "terms", 2)
+    (m, n, wa), (_, _, wb) = (plan.evaluate(n, where) for n in names)
+    plan.charge(m * n * (wa + wb) + reduce_rows(m, n, wa + wb), where)
+    wide = sum(across(plan.of(name)) for name in names)
+    plan.define("+".join(step["terms"]), (m, n, wa + wb, 1.0, wide), where)
 
 
 def cost_minor(plan, step, where):
@@ -526,19 +529,23 @@ def cost_minor(plan, step, where):
 
 def cost_rank(plan, step, where):
     m, n, w = plan.evaluate(step["matrix"], where)
-    m, n = (n, m) if step["transposed"] is True else (m, n)
+    if step["transposed"] is True:  # the transpose puts all rows over one denominator
+        m, n, w = n, m, across(plan.of(step["matrix"]))
     r = _length(step, "rows")
-    part = plan.matrix_field(fields(step["kernel"], where, ("pivot_part", "denominator"))
-                             ["pivot_part"], where)
-    plan.charge(m * n + minor_cost(plan, step, r, w, where) + mul(m, r, n - r, w, part[2]), where)
+    kernel = fields(step["kernel"], where, ("pivot_part", "denominator"))
+    part = plan.matrix_field(kernel["pivot_part"], where)[2]
+    d = 1 + len(kernel["denominator"]) // 19 if isinstance(kernel["denominator"], str) else 1
+    plan.charge(m * n + minor_cost(plan, step, r, w, where) + mul(m, r, n - r, w, max(part, d)) +
+                m * mulw(d, (n - r) * (w + part + d)) // 30, where)  # d times each row's free part
     plan.ranks[step["matrix"]] = r
 
 
 def cost_core(plan, step, where):
     (a, b) = _names(step, "factors", 2)
-    (m, k, wa), (_, n, wb) = plan.evaluate(a, where), plan.evaluate(b, where)
+    (m, k, wa), (_, n, _) = plan.evaluate(a, where), plan.evaluate(b, where)
+    wb = across(plan.of(b))  # the right factor over one denominator
     ra, rb = plan.ranks.get(a, min(m, k)), plan.ranks.get(b, min(k, n))
-    plan.charge(ra * k + k * rb + mul(ra, k, rb, wa, wb), where)
+    plan.charge(ra * k + k * rb + mul(ra, k, rb, wa, wb) + reduce_rows(ra, rb, wa + wb), where)
     plan.define(f"core({_operand_name(a)}*{_operand_name(b)})", (ra, rb, wa + wb, 1.0), where)
 
 
@@ -557,7 +564,7 @@ def _network_cost(ops):
         d, samples, bits = plan.network
         for key in ("lower", "gap_lower", "inverse"):
             if key in step:
-                size, _, words, _ = plan.matrix_field(step[key], where)
+                size, _, words = plan.matrix_field(step[key], where)[:3]
                 diagonal = step.get(key.replace("lower", "diagonal")) if "lower" in key else None
                 if isinstance(diagonal, list):      # L D L^T: by the non-zeros of L's columns
                     words += max((len(x) for x in diagonal if isinstance(x, str)), default=0) // 19
@@ -572,6 +579,9 @@ def _network_cost(ops):
                 bits = max(bits, 64 * (plan.matrix_field(layer, where)[2] - 1))
         if step["rule"] == "point":  # later rules may read this point: charge them its numbers
             plan.network = (d, samples, bits)
+        stated = step.get("coefficients") if isinstance(step.get("coefficients"), list) else []
+        digits = sum(len(c) for c in stated if isinstance(c, str))  # their sum, as Fractions
+        plan.charge(len(stated) * digits * digits // 10000, where)
         size = 1 + len(d) * bits // 64
         plan.charge(200 * ops(d, samples, len(curve) or 1) * size * size, where)
     return cost

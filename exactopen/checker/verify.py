@@ -55,12 +55,14 @@ class Claim:
         return canonical(m, n, rows, dens)
 
 
-def _bits(mat):  # the rows over one denominator, as a right factor or transposed
-    return arith.max_abs(mat.rows).bit_length() + lcm_bits(mat.dens)
+def _bits(mat):
+    return max(arith.max_abs(mat.rows).bit_length(), max(mat.dens, default=1).bit_length())
 
 
 def _words(mat):
-    return 1 + _bits(mat) // 64
+    """Words of the entries, each row over its denominator, and all rows over one (as a right
+    factor or transposed: the numerators times the lcm of the row denominators)."""
+    return 1 + _bits(mat) // 64, 1 + (arith.max_abs(mat.rows).bit_length() + lcm_bits(mat.dens)) // 64
 
 
 def _load_network(env, plan, source, obj):
@@ -122,7 +124,8 @@ def _load_claim(env, plan, kind, claim, data):
     else:
         _load_network(env, plan, source, claim["network"])
     for name, mat in env.matrices.items():
-        plan.define(name, (mat.m, mat.n, _words(mat), 1.0))
+        words, wide = _words(mat)
+        plan.define(name, (mat.m, mat.n, words, 1.0, wide))
     return conclusion
 
 

@@ -482,3 +482,59 @@ def test_binary_float_denominators_are_not_overcharged():
     assert lcm_bits([2 ** k for k in range(150)]) == 150 == (2 ** 149).bit_length()
     assert lcm_bits([3, 6, 12, 5]) == 2 + 2 + 3 >= (60).bit_length()  # 2^2, odd parts 3, 5
     assert lcm_bits([]) == 0
+
+
+def _refused_in_seconds(doc):
+    start = time.perf_counter()
+    with long_integers():
+        _expect(*_check(doc), 3, "exceeds the budget")
+    assert time.perf_counter() - start < 5
+
+
+def test_a_long_kernel_denominator_is_charged():
+    """A 20,000-digit kernel denominator scales every row's free part (1000 rows: 85 s, planned
+    at 0.15 s)."""
+    import random
+    m, n = 1000, 2000
+    with long_integers():
+        d = str(random.Random(2).randrange(10 ** 19999, 10 ** 20000))
+    step = {"id": 1, "rule": "rank", "uses": [], "matrix": "A", "rank": 1, "transposed": False,
+            "rows": [m - 1], "cols": [0], "det_residue": "1",
+            "kernel": {"denominator": d,
+                       "pivot_part": {"shape": [1, n - 1], "rows": [["-1"] * (n - 1)]}}}
+    A = {"shape": [m, n], "nonzeros": [[m - 1, j, "1"] for j in range(n)]}
+    _refused_in_seconds({"format": "exactopen-certificate", "version": 2, "kind": "rank",
+                         "claim": {"matrix": A, "rank": 1}, "verdict": "holds", "steps": [step]})
+
+
+def test_sums_are_charged_the_lcm_of_their_denominators():
+    """A + D0 + ... + D19 with coprime 800-digit denominators: the sum's denominators multiply
+    (206 s, planned at 8 s when a sum was taken as large as its larger term)."""
+    import random
+    rng, n, steps, name = random.Random(1), 60, [], "A"
+    for i in range(20):
+        q = str(rng.randrange(10 ** 799, 10 ** 800) | 1)
+        steps.append({"id": len(steps) + 1, "rule": "matrix", "uses": [], "name": f"D{i}",
+                      "value": {"shape": [n, n], "nonzeros": [[r, r, "1/" + q] for r in range(n)]}})
+        steps.append({"id": len(steps) + 1, "rule": "sum", "uses": sorted(
+            [len(steps)] + ([len(steps) - 1] if i else [])), "terms": [name, f"D{i}"]})
+        name += f"+D{i}"
+    steps.append({"id": len(steps) + 1, "rule": "product", "uses": [len(steps)],
+                  "factors": [name, name]})
+    steps.append({"id": len(steps) + 1, "rule": "zero", "uses": [len(steps)],
+                  "matrix": f"({name})*({name})"})
+    A = {"shape": [n, n], "rows": [["1"] * n for _ in range(n)]}
+    _refused_in_seconds({"format": "exactopen-certificate", "version": 2, "kind": "rank",
+                         "claim": {"matrix": A, "rank": 1}, "verdict": "holds", "steps": steps})
+
+
+def test_long_descent_coefficients_are_charged():
+    """480 stated coefficients of 2,000-digit rationals: their tail sum ran 14 s, uncharged."""
+    import random
+    rng = random.Random(3)
+    doc = json.loads((ROOT / "certificates" / "classify-kernel-descent-2-2-2-2.json").read_text())
+    step = next(s for s in doc["steps"] if s["rule"] == "descent-curve")
+    with long_integers():
+        step["coefficients"] = ["0", "0", "0", "-1"] + [
+            f"1/{rng.randrange(10 ** 1989, 10 ** 1990) | 1}" for _ in range(480)]
+    _refused_in_seconds(doc)
