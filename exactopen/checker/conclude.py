@@ -212,13 +212,13 @@ def _construction(env, claim, kind):
     _need(CONSTRUCTIONS.get(label) == kind, "construction",
           f"one of {[c for c, k in CONSTRUCTIONS.items() if k == kind]}", label)
     if label == "theorem-8-paper":
-        h = len(d) - 1
-        layers = [env.matrices[f"W{i + 1}"].fractions() for i in range(h)]
-        p1s = [p for p in range(1, h) if d[0] > d[p] and any(d[-1] > d[b] for b in range(p + 1, h))
-               and all(w == _eye(d[i + 1], d[i]) if i != p else not any(map(any, w))
-                       for i, w in enumerate(layers))]
+        h, layers = len(d) - 1, env.points["W"]
+        other = [i for i, w in enumerate(layers) if w != _eye(d[i + 1], d[i])]  # one: p1's
+        p = other[0] if len(other) == 1 else 0
+        valid = 1 <= p < h and not any(map(any, layers[p])) and d[0] > d[p] and \
+            any(d[-1] > d[b] for b in range(p + 1, h))
         y = [[int((i, j) == (d[-1] - 1, d[0] - 1)) for j in range(d[0])] for i in range(d[-1])]
-        _need(p1s and net.X == _eye(d[0], d[0]) and net.Y == y and net.w == [[1] * d[0]] * d[-1],
+        _need(valid and net.X == _eye(d[0], d[0]) and net.Y == y and net.w == [[1] * d[0]] * d[-1],
               label, "the paper's point for these widths: X = I, Y = e_dh e_d0^T, weights 1, "
               "layer p1 + 1 zero for a valid p1, the others top-left identities", "another network")
     else:

@@ -30,7 +30,7 @@ the rules do:
 from .arith import chain_order
 from .errors import Malformed, ResourceCap
 from .jsonload import shape
-from .spec import MAX_BAREISS, MAX_CELLS
+from .spec import MAX_BAREISS, MAX_CELLS, MAX_DIGITS
 
 
 def mulw(a, b):
@@ -58,7 +58,8 @@ def lcm_bits(dens):
     twos, odd = 0, set()
     for d in dens:
         low = (d & -d).bit_length() - 1
-        twos, odd = max(twos, low), odd | {d >> low}
+        twos = max(twos, low)
+        odd.add(d >> low)
     return twos + sum(x.bit_length() for x in odd)
 
 
@@ -148,7 +149,8 @@ class Plan:
                 digits = max(digits, max(map(len, texts), default=0) +
                              sum(len(x) - x.find("/") for x in texts if "/" in x))
         # as a right factor or transposed, every row is scaled by the lcm of all of them
-        dens = [int(x) for x in denominators if x.isascii() and x.isdigit() and x != "0"]
+        dens = [int(x) for x in denominators  # longer ones: the number cap refuses them
+                if len(x) <= MAX_DIGITS and x.isascii() and x.isdigit() and x != "0"]
         wide = max(digits, longest + lcm_bits(dens) * 30103 // 100000)
         self.charge(cost, where)
         return m, n, 1 + digits // 19, density, 1 + wide // 19

@@ -536,7 +536,7 @@ def cost_rank(plan, step, where):
     part = plan.matrix_field(kernel["pivot_part"], where)[2]
     d = 1 + len(kernel["denominator"]) // 19 if isinstance(kernel["denominator"], str) else 1
     plan.charge(m * n + minor_cost(plan, step, r, w, where) + mul(m, r, n - r, w, max(part, d)) +
-                m * mulw(d, (n - r) * (w + part + d)) // 30, where)  # d times each row's free part
+                m * mulw(d, max(n - r, 0) * (w + part + d)) // 30, where)  # d times free parts
     plan.ranks[step["matrix"]] = r
 
 

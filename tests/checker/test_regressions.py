@@ -538,3 +538,43 @@ def test_long_descent_coefficients_are_charged():
         step["coefficients"] = ["0", "0", "0", "-1"] + [
             f"1/{rng.randrange(10 ** 1989, 10 ** 1990) | 1}" for _ in range(480)]
     _refused_in_seconds(doc)
+
+
+def test_the_plan_is_linear_in_the_certificate():
+    """The plan itself must be cheap: lcm_bits copied a set per denominator (40,000 distinct
+    ones: 6 s); the paper-point check compared every layer for every p1 (4,000 layers: 8 s)."""
+    from exactopen.checker.plan import lcm_bits
+    start = time.perf_counter()
+    assert lcm_bits(range(3, 80003, 2)) > 0
+    h = 4000
+    d = [2] + [1] * (h - 1) + [2]
+
+    def eye(m, n):
+        return {"shape": [m, n], "rows": [["1" if i == j else "0" for j in range(n)]
+                                          for i in range(m)]}
+
+    layers = [eye(d[i + 1], d[i]) for i in range(h)]
+    layers[h // 2] = {"shape": [1, 1], "rows": [["0"]]}
+    net = {"widths": d, "layers": layers, "X": eye(2, 2),
+           "Y": {"shape": [2, 2], "rows": [["0", "0"], ["0", "1"]]},
+           "weights": {"shape": [2, 2], "rows": [["1", "1"], ["1", "1"]]}}
+    doc = {"format": "exactopen-certificate", "version": 2, "kind": "network-not-local-minimum",
+           "claim": {"network": net, "construction": "theorem-8-paper", "properties": []},
+           "verdict": "not-a-local-minimum", "steps": []}
+    _expect(*_check(doc), 1, "a descent-curve step")  # the label held: the paper's point
+    assert time.perf_counter() - start < 3
+
+
+def test_more_minor_rows_than_columns_is_malformed_not_a_crash():
+    doc = json.loads((ROOT / "certificates" / "rank-mismatch.json").read_text())
+    step = next(s for s in doc["steps"] if s["rule"] == "rank")
+    step["rows"] = step["cols"] = [0, 1, 2, 0]
+    code, message = _check(doc)
+    assert code == 2 and "could not be checked" not in message, message
+
+
+def test_a_denominator_past_the_number_cap_is_a_resource_cap_in_the_plan():
+    doc = json.loads((ROOT / "certificates" / "rank-mismatch.json").read_text())
+    doc["steps"].append({"id": len(doc["steps"]) + 1, "rule": "matrix", "uses": [], "name": "Q",
+                         "value": {"shape": [1, 1], "nonzeros": [[0, 0, "1/" + "7" * 50000]]}})
+    _expect(*_check(doc), 3, "exceeds 20000")
