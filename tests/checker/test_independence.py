@@ -58,7 +58,7 @@ def test_checker_primes_are_prime():
 
 
 #: The checker's size in lines, docstrings included (stated in docs/trust.md).
-CAP = 2325  # 2,317 lines: 1,200 was the goal; see docs/trust.md
+CAP = 2325  # 2,319 lines: 1,200 was the goal; see docs/trust.md
 
 
 def test_checker_is_small():
