@@ -89,3 +89,18 @@ def brute_rank(A: Matrix) -> int:
         rank += 1
         col += 1
     return rank
+
+
+def run_cli(capsys, *argv, stdin=None, monkeypatch=None):
+    """``exactopen ARGV`` in this process: ``(exit code, standard output, standard error)``;
+    ``stdin`` (text or bytes) is fed to standard input through ``monkeypatch``."""
+    import io
+    import sys
+
+    from exactopen.cli import main
+    if stdin is not None:
+        data = stdin if isinstance(stdin, bytes) else stdin.encode()
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err

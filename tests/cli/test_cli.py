@@ -7,12 +7,9 @@ import pytest
 from exactopen import __version__
 from exactopen.cli import main
 from exactopen.errors import InternalError
+from conftest import run_cli as run
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_version(capsys):

@@ -10,12 +10,9 @@ import pytest
 from exactopen.cli import main
 from exactopen.cli.output import write_output
 from exactopen.errors import InputError
+from conftest import run_cli as run
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_a_symlink_is_followed_and_kept(tmp_path, capsys):

@@ -13,6 +13,7 @@ from safetensors.numpy import save_file
 
 from exactopen.checker.spec import claim_digest
 from exactopen.cli import main
+from conftest import run_cli as run
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODELS = ROOT / "examples" / "models"
@@ -20,10 +21,6 @@ ADAPTER = MODELS / "lora-adapter" / "adapter_model.safetensors"
 EXPECTED = json.loads((ROOT / "examples" / "expected_ranks.json").read_text())
 
 
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """The command line in scripts and pipes: ``-`` reads standard input, ``-q`` prints exactly one
 line, ``--json`` exactly one object, and messages name the user's paths in plain words."""
 
-import io
 import json
 import os
 import pathlib
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 
 from exactopen.cli import main
+from conftest import run_cli as run
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -24,13 +24,6 @@ ZERO_POINT = {"widths": [2, 2, 2, 2], "layers": [[[0, 0], [0, 0]]] * 3,
 OPEN_POINT = {"widths": [2, 1, 2], "layers": [[[1, 0]], [[1], [0]]], "Y": [[1, 0], [0, 0]]}
 
 
-def run(capsys, *argv, stdin=None, monkeypatch=None):
-    if stdin is not None:
-        data = stdin if isinstance(stdin, bytes) else stdin.encode()
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")
