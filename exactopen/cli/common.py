@@ -79,9 +79,9 @@ def read_stdin(args, what: str = "input") -> str:
         raise InputError("'-' (standard input) can stand for only one input of a command")
     args.stdin_taken = True
     stream = getattr(sys.stdin, "buffer", None)
+    read = stream.read if stream is not None else lambda n: sys.stdin.read(n).encode("utf-8")
     pieces, size = [], 0
-    while piece := (stream.read(1 << 20) if stream is not None else   # in pieces: memory grows
-                    sys.stdin.read(1 << 20).encode("utf-8")):        # with the input, not the cap
+    while piece := read(1 << 20):  # in pieces: memory grows with the input, not with the cap
         size += len(piece)
         if size > MAX_FILE_BYTES:
             raise ResourceLimitError(f"standard input: more than {MAX_FILE_BYTES} bytes (the cap)")
